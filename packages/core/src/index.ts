@@ -1,0 +1,15 @@
+/**
+ * `@fediversity/core`: the model, plugin API, planner, renderer and deploy pipeline of the Fediversity SDK.
+ * The Nix printer is exported separately as `@fediversity/core/nix`, the plugin test kit as `@fediversity/core/testing`.
+ * @packageDocumentation
+ */
+export * from "./errors.js";
+export * from "./events.js";
+export { CORE_VERSION } from "./version.js";
+export * from "./model/index.js";
+export * from "./plugin/index.js";
+export * from "./plan/index.js";
+export * from "./render/index.js";
+export * from "./state/index.js";
+export type * from "./secrets/types.js";
+export { writeFileAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";

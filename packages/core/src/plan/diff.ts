@@ -1,0 +1,53 @@
+import type { DeploymentState } from "../state/types.js";
+import { cmp } from "./placement.js";
+import type { Leftover, Plan, PlanDiff } from "./types.js";
+
+/**
+ * Compares a plan with the last applied state: instances added, removed (with what they leave behind), changed and
+ * moved, and which machines' configurations changed. Without a state everything is new.
+ */
+export function diffAgainstState(plan: Plan, state: DeploymentState | undefined): PlanDiff {
+  const prevInstances = state?.instances ?? {};
+  const prevMachines = state?.machines ?? {};
+  const current = new Map(plan.instances.map((i) => [i.name, i]));
+  const added = plan.instances.filter((i) => !(i.name in prevInstances)).map((i) => i.name);
+  const changed = plan.instances
+    .filter((i) => prevInstances[i.name] && prevInstances[i.name]!.machine === i.machine && prevInstances[i.name]!.fingerprint !== i.fingerprint)
+    .map((i) => i.name);
+  const moved = plan.instances
+    .filter((i) => prevInstances[i.name] && prevInstances[i.name]!.machine !== i.machine)
+    .map((i) => ({
+      instance: i.name,
+      from: prevInstances[i.name]!.machine,
+      to: i.machine,
+      reason: i.move?.reason ?? "placement changed",
+    }));
+  const removed = Object.keys(prevInstances)
+    .filter((name) => !current.has(name))
+    .sort(cmp)
+    .map((name) => {
+      const prev = prevInstances[name]!;
+      const leftovers: Leftover[] = [
+        ...prev.buckets.map((b) => ({ kind: "bucket" as const, name: b, note: `bucket '${b}' and its objects stay in storage` })),
+        ...(prev.key ? [{ kind: "key" as const, name: prev.key, note: `S3 key '${prev.key}' stays valid in storage` }] : []),
+        ...prev.secrets.map((s) => ({ kind: "secret" as const, name: s, note: `secret '${s}' stays in the local secret store` })),
+        {
+          kind: "data" as const,
+          name: `${prev.kind}:${name}`,
+          machine: prev.machine,
+          note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
+        },
+      ];
+      return { instance: name, kind: prev.kind, machine: prev.machine, leftovers };
+    });
+  const planMachines = new Set(plan.machines.map((m) => m.name));
+  const machinesAdded = plan.machines.filter((m) => !(m.name in prevMachines)).map((m) => m.name);
+  const machinesChanged = plan.machines
+    .filter((m) => prevMachines[m.name]?.configHash !== m.configHash)
+    .map((m) => m.name);
+  const machinesRemoved = Object.keys(prevMachines).filter((m) => !planMachines.has(m)).sort(cmp);
+  const upToDate =
+    state?.appliedAt !== undefined &&
+    added.length + changed.length + moved.length + removed.length + machinesChanged.length + machinesRemoved.length === 0;
+  return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved };
+}

@@ -1,0 +1,195 @@
+import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
+import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+
+/** Schema version of {@link Plan}. Bumped on any incompatible change. */
+export const PLAN_SCHEMA_VERSION = 1;
+
+/** Where secret files are uploaded (root only) and where the installer puts them for the services. */
+export const SECRET_DIRS = {
+  /** Upload target on the machine: root-owned, 0700. */
+  upload: "/var/lib/fediversity/secrets",
+  /** Installed files, with the owner and mode each service needs. */
+  installed: "/run/fediversity/secrets",
+} as const;
+
+/** A resource amount. */
+export interface ResourceAmount {
+  /** CPU cores. */
+  cpus: number;
+  /** Memory in MiB. */
+  memoryMiB: number;
+  /** Disk in GiB. */
+  diskGiB: number;
+}
+
+/** A secret file on a machine (content by reference only). */
+export interface PlannedSecretFile extends SecretFile {
+  /** Absolute path where the installer puts it. */
+  path: string;
+  /** Who declared it: an instance name, or `storage`. */
+  declaredBy: string;
+}
+
+/** One machine in the plan. */
+export interface PlannedMachine {
+  /** Name. */
+  name: string;
+  /** Address. */
+  host: string;
+  /** Nix system. */
+  system: string;
+  /** Zone, if any. */
+  zone?: string;
+  /** SSH access (host key is public). */
+  ssh: { user: string; port: number; hostPublicKey: string; identityFile?: string };
+  /** Effective roles. */
+  roles: Array<"storage" | "services">;
+  /** What the machine offers. */
+  resources: ResourceAmount;
+  /** What the plan uses of it (instances, storage, reserve). */
+  used: ResourceAmount;
+  /** Instance names on the machine, sorted. */
+  instances: string[];
+  /** Whether the machine is a storage node. */
+  storageNode: boolean;
+  /** Firewall TCP ports open to everyone, sorted. */
+  tcpPorts: number[];
+  /** Secret files on the machine, sorted by name. */
+  secretFiles: PlannedSecretFile[];
+  /** The machine's NixOS module (Nix text from the printer). */
+  nixosModule: string;
+  /** SHA-256 of `nixosModule` (what changed between plans). */
+  configHash: string;
+}
+
+/** A bucket in the plan. */
+export interface PlannedBucket {
+  /** Global bucket name. */
+  name: string;
+  /** Plugin-local id. */
+  id: string;
+  /** Owning instance. */
+  instance: string;
+  /** Publicly readable. */
+  public: boolean;
+  /** Public URL base, when public. */
+  publicUrl?: string;
+  /** CORS rules. */
+  cors?: CorsRule[];
+  /** Virtual-host style access. */
+  virtualHost?: boolean;
+  /** Quotas. */
+  quotas?: { maxSizeBytes?: number; maxObjects?: number };
+  /** Name of the S3 key allowed on it. */
+  key: string;
+}
+
+/** An S3 key in the plan (credentials by secret name). */
+export interface PlannedKey {
+  /** Key name in the storage backend. */
+  name: string;
+  /** Owning instance. */
+  instance: string;
+  /** Secret holding the access key id. */
+  accessKeyIdSecret: string;
+  /** Secret holding the secret access key. */
+  secretKeySecret: string;
+  /** Buckets it may use. */
+  buckets: string[];
+}
+
+/** One service instance in the plan. */
+export interface PlannedInstance {
+  /** Name. */
+  name: string;
+  /** Plugin kind. */
+  kind: string;
+  /** Index in `spec.services` (for messages). */
+  specIndex: number;
+  /** Machine it runs on. */
+  machine: string;
+  /** Validated plugin options (non-secret by contract). */
+  options: unknown;
+  /** What the plugin asked for. */
+  requirements: ServiceRequirements;
+  /** Domains. */
+  domains: string[];
+  /** Buckets (names). */
+  buckets: string[];
+  /** S3 key name, if any. */
+  key?: string;
+  /** Secrets (global names). */
+  secrets: string[];
+  /** Health checks. */
+  checks: HealthCheck[];
+  /** Hash of the instance's contribution (options + module); changes when the instance changes. */
+  fingerprint: string;
+  /** Why the instance is where it is: `pinned`, `kept` (sticky), `placed`, `moved`. */
+  placement: "pinned" | "kept" | "placed" | "moved";
+  /** When moved: from where and why. */
+  move?: { from: string; reason: string };
+}
+
+/** Something a removal leaves behind that the SDK will not delete on its own. */
+export interface Leftover {
+  /** What it is. */
+  kind: "bucket" | "key" | "secret" | "data";
+  /** Its name (a bucket, key or secret name; for data, the machine and service). */
+  name: string;
+  /** Machine, for data. */
+  machine?: string;
+  /** For people: what is left and how to remove it. */
+  note: string;
+}
+
+/** Difference between a plan and the previously applied state. */
+export interface PlanDiff {
+  /** True when nothing differs from what was applied. */
+  upToDate: boolean;
+  /** Instances that are new. */
+  added: string[];
+  /** Instances that are gone, with what they leave behind. */
+  removed: Array<{ instance: string; kind: string; machine: string; leftovers: Leftover[] }>;
+  /** Instances whose options or generated module changed. */
+  changed: string[];
+  /** Instances that move to another machine. */
+  moved: Array<{ instance: string; from: string; to: string; reason: string }>;
+  /** Machines whose NixOS configuration changed (the NixOps4 members to apply). */
+  machinesChanged: string[];
+  /** Machines that are new to the deployment. */
+  machinesAdded: string[];
+  /** Machines that left the spec (NixOps4 forgets them; nothing is undone on them). */
+  machinesRemoved: string[];
+}
+
+/** The plan: pure data, JSON-serialisable, deterministic, without any secret value. */
+export interface Plan {
+  /** {@link PLAN_SCHEMA_VERSION}. */
+  schemaVersion: typeof PLAN_SCHEMA_VERSION;
+  /** Deployment-wide settings. */
+  deployment: {
+    name: string;
+    acme?: { email: string; staging: boolean };
+    pins: { nixpkgs: string; nixops4: string; nixops4Nixos: string; flakeParts: string };
+  };
+  /** Storage backend: kind, options, nodes. */
+  storage: {
+    kind: string;
+    options: unknown;
+    nodes: Array<{ machine: string; zone: string; capacityBytes: number }>;
+    exclusive: boolean;
+    checks: Array<{ machine: string; check: HealthCheck }>;
+  };
+  /** Machines sorted by name. */
+  machines: PlannedMachine[];
+  /** Instances sorted by name. */
+  instances: PlannedInstance[];
+  /** Buckets sorted by name. */
+  buckets: PlannedBucket[];
+  /** S3 keys sorted by name. */
+  keys: PlannedKey[];
+  /** Secret values the deployment needs (names and generators only), sorted by name. */
+  secrets: SecretDeclaration[];
+  /** Difference against the previous state. */
+  diff: PlanDiff;
+}

@@ -1,0 +1,288 @@
+import type { z } from "zod";
+import type { NixInput } from "../nix/index.js";
+import type { SecretGenerator } from "../secrets/types.js";
+
+/** The plugin API version this core implements. A plugin declares the version it was written for. */
+export const PLUGIN_API_VERSION = 1;
+
+/** A CORS rule for a bucket, in S3's PutBucketCors shape. */
+export interface CorsRule {
+  /** Allowed origins, e.g. `["*"]`. */
+  allowedOrigins: string[];
+  /** Allowed methods, e.g. `["GET", "HEAD"]`. */
+  allowedMethods: Array<"GET" | "HEAD" | "PUT" | "POST" | "DELETE">;
+  /** Allowed request headers. */
+  allowedHeaders?: string[];
+  /** Response headers exposed to the browser. */
+  exposeHeaders?: string[];
+  /** Seconds a browser may cache the preflight answer. */
+  maxAgeSeconds?: number;
+}
+
+/** A bucket a service needs. The planner names it and gives the service's key access to it. */
+export interface BucketNeed {
+  /** Plugin-local id, e.g. `media`; `[a-z0-9-]+`. */
+  id: string;
+  /** Objects are publicly readable (served through the storage's web endpoint). */
+  public: boolean;
+  /** CORS rules to set on the bucket. */
+  cors?: CorsRule[];
+  /** The service addresses the bucket in virtual-host style (`<bucket>.<root-domain>`), e.g. PeerTube. */
+  virtualHost?: boolean;
+  /** Quotas. */
+  quotas?: { maxSizeBytes?: number; maxObjects?: number };
+}
+
+/** A secret value a service needs, in the instance's namespace. */
+export interface SecretNeed {
+  /** Plugin-local id, `[a-z0-9][a-z0-9-]*`, e.g. `secret-key-base`. */
+  id: string;
+  /** How the value is made (or `import` when the user provides it). */
+  generate: SecretGenerator;
+}
+
+/**
+ * A reference to a secret value from inside a secret file: the instance's own secrets by id, or the S3 credentials
+ * the planner made for the instance (`s3-access-key-id`, `s3-secret-key`).
+ */
+export type SecretValueRef = { secret: string };
+
+/** A file built from secrets, installed on the machine at `ctx.secretPath(id)` with the given owner and mode. */
+export interface SecretFileNeed {
+  /** Plugin-local id, `[a-z0-9][a-z0-9-]*`, e.g. `env`. */
+  id: string;
+  /** File content: one secret's value, or an environment file. */
+  content: { kind: "value"; secret: string } | { kind: "env"; entries: Record<string, SecretValueRef | { literal: string }> };
+  /** Owning user (exists once the configuration is active). */
+  owner: string;
+  /** Owning group. */
+  group?: string;
+  /** Mode, default `"0400"`. */
+  mode?: "0400" | "0440";
+  /** systemd units (with `.service`) that read the file: the installer runs before them. */
+  neededBy: string[];
+}
+
+/** What a service instance needs from its machine and from the planner. */
+export interface ServiceRequirements {
+  /** CPU cores. */
+  cpus: number;
+  /** Memory in MiB. */
+  memoryMiB: number;
+  /** Local disk in GiB (databases, caches; media goes to buckets). */
+  diskGiB: number;
+  /** Buckets. Non-empty ⇒ the planner makes one S3 key for the instance with access to all of them. */
+  buckets?: BucketNeed[];
+  /** Secret values. */
+  secrets?: SecretNeed[];
+  /** Files built from secrets. */
+  secretFiles?: SecretFileNeed[];
+  /** Public domains the instance answers on (unique across the deployment). */
+  domains?: string[];
+  /** TCP ports to open in the firewall. Shared ports (80, 443) may be opened by several instances. */
+  tcpPorts?: number[];
+  /** The instance needs TLS certificates from ACME (the spec must give `acme.email`). */
+  acme?: boolean;
+}
+
+/** A health check, as data; the deploy pipeline runs it. */
+export type HealthCheck =
+  | { kind: "systemd-unit"; unit: string }
+  | { kind: "http"; url: string; expectStatus?: number[]; /** Resolve the URL's host to the machine's address. */ viaMachine?: boolean }
+  | { kind: "command"; command: string; description: string };
+
+/** Facts about a machine that plugins may use. */
+export interface MachineFacts {
+  /** Machine name (also the host name). */
+  name: string;
+  /** Address. */
+  host: string;
+  /** Nix system. */
+  system: string;
+  /** CPU cores. */
+  cpus: number;
+  /** Memory in MiB. */
+  memoryMiB: number;
+  /** Disk in GiB. */
+  diskGiB: number;
+  /** Zone, if any. */
+  zone?: string;
+  /** Effective roles (a machine without `roles` in the spec has both). */
+  roles: Array<"storage" | "services">;
+}
+
+/** How a service on a given machine reaches the S3 API and its buckets. Decided by the storage plugin. */
+export interface S3Access {
+  /** S3 API endpoint URL, e.g. `http://10.0.0.5:3900`. */
+  endpoint: string;
+  /** S3 region, e.g. `garage`. */
+  region: string;
+  /** Path-style addressing works. */
+  forcePathStyle: boolean;
+  /** Root domain for virtual-host style access (`<bucket>.<root>`), when the storage has one. */
+  virtualHostRoot?: string;
+}
+
+/** A bucket as the planner allocated it for an instance. */
+export interface AllocatedBucket {
+  /** Plugin-local id from {@link BucketNeed}. */
+  id: string;
+  /** Global bucket name. */
+  name: string;
+  /** Publicly readable. */
+  public: boolean;
+  /** Public base URL of the bucket's objects (no trailing slash), when public. */
+  publicUrl?: string;
+}
+
+/** What the planner hands a service plugin's generators. Paths only: never a secret value. */
+export interface ServiceContext {
+  /** Instance name and kind. */
+  instance: { name: string; kind: string };
+  /** The machine the instance runs on. */
+  machine: MachineFacts;
+  /** Deployment-wide settings. */
+  deployment: { name: string; acmeEmail?: string; acmeStaging: boolean };
+  /** Absolute path on the machine of a secret file the plugin declared (by its id). */
+  secretPath(id: string): string;
+  /** S3 access and the instance's buckets by id; undefined when the instance declared no buckets. */
+  s3?: S3Access & { buckets: Record<string, AllocatedBucket> };
+}
+
+/** What a service plugin is: options, requirements, NixOS module generator, health checks. */
+export interface ServicePlugin<Options = unknown> {
+  /** Discriminator. */
+  readonly type: "service";
+  /** Kind named in specs, e.g. `mastodon`; `[a-z][a-z0-9-]*`. */
+  readonly kind: string;
+  /** The plugin API version the plugin implements; must equal {@link PLUGIN_API_VERSION}. */
+  readonly apiVersion: number;
+  /** Semver range of `@fediversity/core` versions the plugin supports, e.g. `^0.1.0`. */
+  readonly coreVersion?: string;
+  /** Human name, e.g. `Mastodon`. */
+  readonly displayName?: string;
+  /** Options schema (zod). */
+  readonly options: z.ZodType<Options>;
+  /** Requirements of one instance with these options. */
+  requirements(options: Options): ServiceRequirements;
+  /**
+   * The NixOS module body for the instance (an attribute set, `config`, `lib` and `pkgs` in scope).
+   * Build it with `@fediversity/core/nix` or as plain data.
+   */
+  nixos(ctx: ServiceContext, options: Options): NixInput;
+  /** Health checks after apply. */
+  checks(ctx: ServiceContext, options: Options): HealthCheck[];
+}
+
+/** A storage node as the storage plugin sees it. */
+export interface StorageNode {
+  /** Machine facts. */
+  machine: MachineFacts;
+  /** Zone used for replica placement. */
+  zone: string;
+  /** Capacity given to the storage system, in bytes. */
+  capacityBytes: number;
+}
+
+/** Context handed to a storage plugin's generators. */
+export interface StorageContext {
+  /** Deployment-wide settings. */
+  deployment: { name: string; acmeEmail?: string; acmeStaging: boolean };
+  /** Every machine of the deployment. */
+  machines: MachineFacts[];
+  /** The storage nodes (chosen by the plugin's `nodes`). */
+  nodes: StorageNode[];
+  /** Absolute path on a machine of a secret file the plugin declared (by its id). */
+  secretPath(id: string): string;
+  /** Every planned bucket (all instances). */
+  buckets: Array<AllocatedBucket & { instance: string; cors?: CorsRule[]; virtualHost?: boolean }>;
+  /** Machines that host service instances (they need S3 access). */
+  serviceMachines: MachineFacts[];
+}
+
+/** Which machines a storage plugin uses and what each needs. */
+export interface StorageRequirements {
+  /** Names of the storage node machines. */
+  nodes: string[];
+  /** Per node resource floor. */
+  perNode: { cpus: number; memoryMiB: number; diskGiB: number };
+  /** Deployment-wide secrets (shared by all nodes), e.g. the cluster RPC secret. */
+  secrets?: SecretNeed[];
+  /** Files on every node. */
+  secretFiles?: SecretFileNeed[];
+  /** Storage nodes must not host services (separation). */
+  exclusive: boolean;
+}
+
+/** Result of a storage runtime operation step. */
+export interface StorageStepReport {
+  /** What was done, for people. */
+  summary: string;
+  /** Whether anything changed. */
+  changed: boolean;
+}
+
+/** What a storage plugin is: options, node selection, NixOS generator per node, S3 access, runtime operations. */
+export interface StoragePlugin<Options = unknown> {
+  /** Discriminator. */
+  readonly type: "storage";
+  /** Kind named in specs, e.g. `garage`. */
+  readonly kind: string;
+  /** Plugin API version. */
+  readonly apiVersion: number;
+  /** Semver range of supported `@fediversity/core` versions. */
+  readonly coreVersion?: string;
+  /** Human name. */
+  readonly displayName?: string;
+  /** Options schema (zod). */
+  readonly options: z.ZodType<Options>;
+  /** Chooses the storage nodes among the machines and validates the options against them. */
+  requirements(options: Options, machines: MachineFacts[]): StorageRequirements;
+  /** The NixOS module body for one storage node. */
+  nixos(ctx: StorageContext, node: StorageNode, options: Options): NixInput;
+  /** NixOS module body for a service machine that uses the storage (e.g. firewall or hosts entries); optional. */
+  clientNixos?(ctx: StorageContext, machine: MachineFacts, options: Options): NixInput | undefined;
+  /** How a service on `machine` reaches S3 and a bucket's public URL. */
+  s3Access(ctx: Omit<StorageContext, "buckets">, machine: MachineFacts, options: Options): S3Access;
+  /** Public base URL of a public bucket (no trailing slash). */
+  publicUrl(bucket: string, options: Options, ctx: Omit<StorageContext, "buckets">): string | undefined;
+  /** Health checks for each node. */
+  checks(ctx: StorageContext, node: StorageNode, options: Options): HealthCheck[];
+  /** Runtime operations (provision, verify), called by the deploy pipeline. */
+  readonly runtime?: StorageRuntime<Options>;
+}
+
+/** Runtime operations of a storage backend (called by the deploy pipeline through machine tunnels). */
+export interface StorageRuntime<Options = unknown> {
+  /** Brings the cluster layout, buckets, keys, website access and CORS to what the plan says. */
+  provision(input: StorageRuntimeInput<Options>): Promise<StorageStepReport[]>;
+  /** Verifies buckets with each service key (canary round trip, CORS). */
+  verify(input: StorageRuntimeInput<Options>): Promise<Array<{ bucket: string; ok: boolean; detail: string }>>;
+}
+
+/** Input of {@link StorageRuntime} operations. */
+export interface StorageRuntimeInput<Options = unknown> {
+  /** Validated storage options. */
+  options: Options;
+  /** Storage nodes. */
+  nodes: StorageNode[];
+  /** Buckets with their key credentials (values: handle with care, never log). */
+  buckets: Array<{
+    name: string;
+    public: boolean;
+    cors?: CorsRule[];
+    quotas?: { maxSizeBytes?: number; maxObjects?: number };
+    key: { name: string; accessKeyId: string; secretAccessKey: string };
+  }>;
+  /** Reads a deployment secret's value by the plugin-local id it declared. */
+  secret(id: string): Promise<string>;
+  /** Opens a tunnel to `127.0.0.1:port` on a node; returns the local URL base (`http://127.0.0.1:<p>`). */
+  tunnel(node: string, port: number): Promise<{ url: string; close(): Promise<void> }>;
+  /** Reports progress. */
+  progress(message: string): void;
+  /** Cancellation. */
+  signal?: AbortSignal;
+}
+
+/** Any plugin. */
+export type Plugin = ServicePlugin<any> | StoragePlugin<any>;

@@ -1,0 +1,56 @@
+/**
+ * How the SDK makes a secret's value. Values are generated once, kept in the secret store, and never printed.
+ * `import` secrets are provided by the user (e.g. an SMTP password) and are an error when missing.
+ */
+export type SecretGenerator =
+  /** `bytes` random bytes as lowercase hex (e.g. Garage's RPC secret: 32 bytes). */
+  | { kind: "random-hex"; bytes: number }
+  /** `bytes` random bytes, base64 (standard alphabet, padded). */
+  | { kind: "random-base64"; bytes: number }
+  /** `length` random characters from [A-Za-z0-9]. */
+  | { kind: "random-alnum"; length: number }
+  /** An S3 access key id in Garage's format: `GK` + 24 lowercase hex characters. */
+  | { kind: "s3-access-key-id" }
+  /** An S3 secret access key in Garage's format: 64 lowercase hex characters. */
+  | { kind: "s3-secret-key" }
+  /** Provided by the user with `fedi secret set <name>` (or the SecretStore API); never generated. */
+  | { kind: "import"; description: string };
+
+/** A reference to another secret's value, used inside derived files. */
+export interface SecretRef {
+  /** Name of the referenced secret. */
+  secret: string;
+}
+
+/**
+ * The content of a secret file on a machine:
+ * - `value`: the file holds the secret's value as is (plus nothing else);
+ * - `env`: a systemd EnvironmentFile, `KEY=value` lines built from other secrets and non-secret literals.
+ */
+export type SecretFileContent =
+  | { kind: "value"; secret: string }
+  | { kind: "env"; entries: Record<string, SecretRef | { literal: string }> };
+
+/** A secret value to be stored (declared by a plugin or the planner). Names are global within a deployment. */
+export interface SecretDeclaration {
+  /** Global name, `[a-z0-9][a-z0-9._-]*`, e.g. `mastodon.secret-key-base` or `s3.mastodon-media.secret-key`. */
+  name: string;
+  /** How the value is made. */
+  generate: SecretGenerator;
+}
+
+/** A file to install on a machine, built from secrets. */
+export interface SecretFile {
+  /** File name, unique on its machine; the file lands at `/run/fediversity/secrets/<name>`. */
+  name: string;
+  /** What the file contains. */
+  content: SecretFileContent;
+  /** Owning user on the target machine (must exist once the machine's configuration is active). */
+  owner: string;
+  /** Owning group; defaults to the owner's primary group. */
+  group?: string;
+  /** File mode as an octal string. Default `"0400"`. */
+  mode?: "0400" | "0440";
+  /** systemd units that need the file: the installer runs before them. */
+  neededBy: string[];
+}

@@ -1,0 +1,148 @@
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { FediError } from "../errors.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { type DeploymentState, STATE_SCHEMA_VERSION, emptyState } from "./types.js";
+
+const LeftoverSchema = z.object({
+  kind: z.enum(["bucket", "key", "secret", "data"]),
+  name: z.string(),
+  machine: z.string().optional(),
+  note: z.string(),
+});
+
+const StateSchema = z.object({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  deployment: z.string(),
+  appliedAt: z.string().optional(),
+  instances: z.record(
+    z.string(),
+    z.object({
+      kind: z.string(),
+      machine: z.string(),
+      fingerprint: z.string(),
+      buckets: z.array(z.string()),
+      key: z.string().optional(),
+      secrets: z.array(z.string()),
+    }),
+  ),
+  machines: z.record(z.string(), z.object({ configHash: z.string() })),
+  leftovers: z.array(LeftoverSchema),
+  progress: z
+    .object({ planHash: z.string(), completed: z.array(z.string()), startedAt: z.string() })
+    .optional(),
+});
+
+/** Name of the state file inside the state folder. */
+export const STATE_FILE = "state.json";
+/** Name of the lock file inside the state folder. */
+export const LOCK_FILE = "state.lock";
+
+/**
+ * The state folder of a deployment (default `.fedi/`): `state.json` (schema-versioned, written atomically) and a lock
+ * so that two runs cannot change it at once.
+ */
+export class StateStore {
+  /** @param dir the state folder, e.g. `.fedi`. */
+  constructor(readonly dir: string) {}
+
+  /** Path of `state.json`. */
+  get path(): string {
+    return join(this.dir, STATE_FILE);
+  }
+
+  /**
+   * Reads the state; an empty state for `deployment` when there is no file yet.
+   * @throws FediError `STATE_INVALID` when the file is unreadable, of another schema version or another deployment.
+   */
+  async read(deployment: string): Promise<DeploymentState> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState(deployment);
+      throw new FediError("STATE_INVALID", `Cannot read ${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new FediError("STATE_INVALID", `${this.path} is not valid JSON.`, {
+        cause: error,
+        hint: "Restore it from a backup or version control; do not edit it by hand.",
+      });
+    }
+    const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+    if (version !== STATE_SCHEMA_VERSION) {
+      throw new FediError("STATE_INVALID", `${this.path} has schema version ${String(version)}; this SDK reads version ${STATE_SCHEMA_VERSION}.`, {
+        hint: "Use the SDK version that wrote it, or upgrade the SDK.",
+      });
+    }
+    const parsed = StateSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new FediError("STATE_INVALID", `${this.path} does not match the state schema.`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        hint: "Restore it from a backup or version control; do not edit it by hand.",
+      });
+    }
+    if (parsed.data.deployment !== deployment) {
+      throw new FediError("STATE_INVALID", `${this.path} belongs to deployment '${parsed.data.deployment}', not '${deployment}'.`, {
+        hint: "Use a separate state folder per deployment (--state).",
+      });
+    }
+    return parsed.data as DeploymentState;
+  }
+
+  /** Writes the state atomically. */
+  async write(state: DeploymentState): Promise<void> {
+    await writeFileAtomic(this.path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Takes the lock, runs `fn`, releases the lock. A lock left by a process that no longer runs is taken over.
+   * @throws FediError `STATE_LOCKED` when another live run holds it.
+   */
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const lockPath = join(this.dir, LOCK_FILE);
+    await this.acquire(lockPath);
+    try {
+      return await fn();
+    } finally {
+      await rm(lockPath, { force: true });
+    }
+  }
+
+  private async acquire(lockPath: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(lockPath, "wx", 0o600);
+        await handle.writeFile(`${process.pid}\n`);
+        await handle.close();
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+          throw new FediError("IO_FAILED", `Cannot create the lock ${lockPath}: ${(error as Error).message}`, { cause: error });
+        }
+        const pid = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
+        if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+          throw new FediError("STATE_LOCKED", `Another run (process ${pid}) is changing this deployment.`, {
+            hint: `Wait for it to finish. If no such run exists, delete ${lockPath}.`,
+          });
+        }
+        await rm(lockPath, { force: true });
+      }
+    }
+    throw new FediError("STATE_LOCKED", `Could not take the lock ${lockPath}.`, { hint: `Delete ${lockPath} if no run is active.` });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+const packages = ["core", "storage-garage", "service-mastodon", "service-pixelfed", "service-peertube", "cli"];
+
+export default defineConfig({
+  test: {
+    projects: packages.map((name) => ({
+      resolve: { conditions: ["source", "import", "module", "node", "default"] },
+      ssr: { resolve: { conditions: ["source", "import", "node", "default"] } },
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ["test/**/*.test.ts"],
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      },
+    })),
+  },
+});
