@@ -59,7 +59,9 @@ export interface FediEvent<C extends EventCode = EventCode> {
 /** Any event, as a union discriminated by `code`. */
 export type AnyFediEvent = { [C in EventCode]: FediEvent<C> }[EventCode];
 
-interface EmitterEvents {
+/** The eventemitter3 event map of {@link FediEvents}: one `event` channel carrying every {@link AnyFediEvent}. */
+export interface FediEventChannels {
+  /** Every event. */
   event: (event: AnyFediEvent) => void;
 }
 
@@ -68,7 +70,7 @@ interface EmitterEvents {
  * Each emitter numbers its events; a `redact` function (e.g. from the secret store) is applied to every string in
  * event data before listeners see it.
  */
-export class FediEvents extends EventEmitter<EmitterEvents> {
+export class FediEvents extends EventEmitter<FediEventChannels> {
   private seq = 0;
 
   /** @param redact applied to every string in event data (default: identity). */

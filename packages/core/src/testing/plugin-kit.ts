@@ -10,7 +10,7 @@ export interface ServicePluginCases {
   valid: Array<{ name: string; options: unknown }>;
   /** Options that must be rejected, with the path (inside the options) of the expected issue, e.g. `domain`. */
   invalid?: Array<{ name: string; options: unknown; path: string }>;
-  /** Attribute names of `pkgs` the module may use (each becomes a store-path-like string). */
+  /** Attribute names of `pkgs` the module may use (each becomes a stub store path that can also be called). */
   pkgs?: string[];
   /** Machine the fake context describes. */
   machine?: Partial<ServiceContext["machine"]>;
@@ -35,7 +35,7 @@ export interface ServicePluginReport {
 }
 
 const DEFAULT_PKGS = ["coreutils", "bash", "curl", "sudo", "util-linux", "nginx", "postgresql", "redis"];
-const SECRET_KEY = /(pass(word)?|secret|token|private|credential|api_?key|access_?key)/i;
+const SECRET_KEY = /(password|passwd|passphrase|secret|token|private_?key|credential|api_?key|access_?key)/i;
 
 /**
  * Checks a service plugin the way the SDK will use it, for plugin authors' test suites (like ESLint's RuleTester):
@@ -130,7 +130,10 @@ function stubLib(): NixInput {
 }
 
 function evaluationHarness(moduleNode: NixInput, pkgNames: string[]): NixInput {
-  const pkgs = Object.fromEntries([...new Set(pkgNames)].sort().map((n) => [n, `/nix/store/00000000000000000000000000000000-${n}`]));
+  // each stub package is a store path that may also be called like a builder (`pkgs.writeText "a" "b"`)
+  const stub = (n: string) =>
+    nix.attrs({ outPath: `/nix/store/00000000000000000000000000000000-${n}`, __functor: nix.lambda("self", nix.lambda("_", nix.ref("self"))) });
+  const pkgs = Object.fromEntries([...new Set(pkgNames)].sort().map((n) => [n, stub(n)]));
   return nix.let(
     { lib: stubLib(), pkgs, config: nix.attrs({}), module: moduleNode },
     nix.apply(nix.ref("module"), nix.attrs({}, { inherit: [{ names: ["config", "lib", "pkgs"] }] })),
