@@ -11,5 +11,6 @@ export * from "./plugin/index.js";
 export * from "./plan/index.js";
 export * from "./render/index.js";
 export * from "./state/index.js";
-export type * from "./secrets/types.js";
+export * from "./secrets/index.js";
+export * from "./nixops4/index.js";
 export { writeFileAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
-import { parseOpenSshPublicKey } from "./ssh-public-key.js";
+import { validateOpenSshPublicKey } from "../machine/host-key.js";
 
 /** An OpenSSH public key line, validated (type, base64 blob, embedded type). */
 export const SshPublicKeyLine = z.string().superRefine((value, ctx) => {
-  const parsed = parseOpenSshPublicKey(value);
-  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+  const problem = validateOpenSshPublicKey(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 /** How the SDK reaches a machine over SSH. */

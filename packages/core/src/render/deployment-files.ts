@@ -2,7 +2,10 @@ import { type NixInput, nix, printNixFile } from "../nix/index.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
 import { SECRETS_INSTALLER_FILE, secretsInstallerModule } from "./secrets-installer.js";
 
-/** The NixOps4 member path of a machine in the generated root (`default.<machine>`). */
+/**
+ * The NixOps4 member path of a machine in the generated root: `default.<machine>`, a composite whose one resource
+ * `nixos` is the machine's nixos component (`nixops4 apply` takes composite paths, not resource paths).
+ */
 export function memberPath(machine: string): string {
   return `default.${machine}`;
 }
@@ -80,15 +83,19 @@ function deploymentModule(plan: Plan): string {
   const members: Record<string, NixInput> = {};
   for (const m of plan.machines) {
     members[m.name] = nix.attrs({
-      type: nix.ref("providers.local.exec"),
-      imports: nix.list([nix.ref("inputs.nixops4-nixos.modules.nixops4Component.nixos")]),
-      nixpkgs: nix.ref("inputs.nixpkgs"),
-      nixos: { module: nix.attrs({ imports: nix.list([nix.path(`./${machineFile(m.name)}`)]) }) },
-      ssh: {
-        host: m.host,
-        user: m.ssh.user,
-        hostPublicKey: m.ssh.hostPublicKey,
-        opts: sshOpts(m),
+      members: {
+        nixos: nix.attrs({
+          type: nix.ref("providers.local.exec"),
+          imports: nix.list([nix.ref("inputs.nixops4-nixos.modules.nixops4Component.nixos")]),
+          nixpkgs: nix.ref("inputs.nixpkgs"),
+          nixos: { module: nix.attrs({ imports: nix.list([nix.path(`./${machineFile(m.name)}`)]) }) },
+          ssh: {
+            host: m.host,
+            user: m.ssh.user,
+            hostPublicKey: m.ssh.hostPublicKey,
+            opts: sshOpts(m),
+          },
+        }),
       },
     });
   }

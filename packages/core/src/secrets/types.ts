@@ -4,17 +4,43 @@
  */
 export type SecretGenerator =
   /** `bytes` random bytes as lowercase hex (e.g. Garage's RPC secret: 32 bytes). */
-  | { kind: "random-hex"; bytes: number }
+  | {
+      /** Generator kind. */
+      kind: "random-hex";
+      /** Number of random bytes (1–4096); the value has twice as many hex characters. */
+      bytes: number;
+    }
   /** `bytes` random bytes, base64 (standard alphabet, padded). */
-  | { kind: "random-base64"; bytes: number }
+  | {
+      /** Generator kind. */
+      kind: "random-base64";
+      /** Number of random bytes (1–4096). */
+      bytes: number;
+    }
   /** `length` random characters from [A-Za-z0-9]. */
-  | { kind: "random-alnum"; length: number }
+  | {
+      /** Generator kind. */
+      kind: "random-alnum";
+      /** Number of characters (1–4096). */
+      length: number;
+    }
   /** An S3 access key id in Garage's format: `GK` + 24 lowercase hex characters. */
-  | { kind: "s3-access-key-id" }
+  | {
+      /** Generator kind. */
+      kind: "s3-access-key-id";
+    }
   /** An S3 secret access key in Garage's format: 64 lowercase hex characters. */
-  | { kind: "s3-secret-key" }
+  | {
+      /** Generator kind. */
+      kind: "s3-secret-key";
+    }
   /** Provided by the user with `fedi secret set <name>` (or the SecretStore API); never generated. */
-  | { kind: "import"; description: string };
+  | {
+      /** Generator kind. */
+      kind: "import";
+      /** What the user must provide, shown when it is missing (e.g. "SMTP password for Mastodon"). */
+      description: string;
+    };
 
 /** A reference to another secret's value, used inside derived files. */
 export interface SecretRef {
@@ -28,8 +54,25 @@ export interface SecretRef {
  * - `env`: a systemd EnvironmentFile, `KEY=value` lines built from other secrets and non-secret literals.
  */
 export type SecretFileContent =
-  | { kind: "value"; secret: string }
-  | { kind: "env"; entries: Record<string, SecretRef | { literal: string }> };
+  | {
+      /** The file holds one secret's value. */
+      kind: "value";
+      /** Name of the secret. */
+      secret: string;
+    }
+  | {
+      /** The file is a systemd EnvironmentFile. */
+      kind: "env";
+      /** Variable name → a secret reference or a non-secret literal, written in this order. */
+      entries: Record<
+        string,
+        | SecretRef
+        | {
+            /** A non-secret value written as is. */
+            literal: string;
+          }
+      >;
+    };
 
 /** A secret value to be stored (declared by a plugin or the planner). Names are global within a deployment. */
 export interface SecretDeclaration {

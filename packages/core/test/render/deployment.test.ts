@@ -105,7 +105,7 @@ describe("deployment directory", () => {
       printNix(
         nix.apply(
           nix.ref("builtins.mapAttrs"),
-          nix.lambda("n", nix.lambda("m", nix.attrs({ ssh: nix.ref("m.ssh"), type: nix.ref("m.type"), nixpkgs: nix.ref("m.nixpkgs"), imports: nix.ref("m.imports") }))),
+          nix.lambda("n", nix.lambda("c", nix.let({ m: nix.ref("c.members.nixos") }, nix.attrs({ ssh: nix.ref("m.ssh"), type: nix.ref("m.type"), nixpkgs: nix.ref("m.nixpkgs"), imports: nix.ref("m.imports") })))),
           nix.select(nix.apply(nix.import(nix.path(`${dir}/deployment.nix`)), stubs), ["members"]),
         ),
       ),
