@@ -163,8 +163,8 @@ export function createPlan(input: PlanInput): Plan {
     .sort((a, b) => cmp(a.name, b.name))
     .map((f) => ({
       machine: f,
-      zone: f.zone ?? f.name,
-      capacityBytes: Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
+      zone: storageReq.layout?.[f.name]?.zone ?? f.zone ?? f.name,
+      capacityBytes: storageReq.layout?.[f.name]?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
     }));
   const serviceMachineNames = new Set(placement.machineOf.values());
   const storageSecretPath = (id: string) => `${SECRET_DIRS.installed}/${secretFileName("storage", id)}`;

@@ -212,6 +212,11 @@ export interface StorageRequirements {
   secretFiles?: SecretFileNeed[];
   /** Storage nodes must not host services (separation). */
   exclusive: boolean;
+  /**
+   * Per node overrides of the zone and of the capacity given to the storage system (default zone: the machine's
+   * `zone`, else its name; default capacity: its disk minus the deployment's disk reserve).
+   */
+  layout?: Record<string, { zone?: string; capacityBytes?: number }>;
 }
 
 /** Result of a storage runtime operation step. */

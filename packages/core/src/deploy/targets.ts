@@ -1,0 +1,24 @@
+import type { SshTarget } from "../machine/index.js";
+import type { PlannedMachine } from "../plan/types.js";
+
+/** How the deployer authenticates: identity files from the spec, else the SSH agent. */
+export interface SshAuthOptions {
+  /** SSH agent socket used for machines without an identity file. Default `process.env.SSH_AUTH_SOCK`. */
+  agent?: string;
+  /** Identity file for machines without one in the spec (e.g. a CI deploy key). */
+  defaultIdentityFile?: string;
+}
+
+/** The SSH target of a planned machine (host key pinned from the spec). */
+export function sshTarget(machine: PlannedMachine, auth: SshAuthOptions = {}): SshTarget {
+  const identityFile = machine.ssh.identityFile ?? auth.defaultIdentityFile;
+  const agent = auth.agent ?? process.env.SSH_AUTH_SOCK;
+  return {
+    machine: machine.name,
+    host: machine.host,
+    port: machine.ssh.port,
+    user: machine.ssh.user,
+    hostPublicKey: machine.ssh.hostPublicKey,
+    ...(identityFile ? { identityFile } : agent ? { agent } : {}),
+  };
+}

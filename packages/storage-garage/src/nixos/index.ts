@@ -1,0 +1,12 @@
+export { type FirewallPlan, firewallModule, iptablesCommands, nftablesRules, type SourceRule } from "./firewall.js";
+export { firewallPlan, garageNodeModule } from "./node-module.js";
+export {
+  GARAGE_DATA_DIR,
+  GARAGE_METADATA_DIR,
+  type GarageAdminSettings,
+  type GarageS3ApiSettings,
+  type GarageSettings,
+  type GarageWebSettings,
+  garageSettings,
+} from "./settings.js";
+export { bucketWebHost, webProxyModule } from "./web-proxy.js";
