@@ -1,0 +1,247 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings test Nix's ${ escaping on purpose.
+/**
+ * Exact output of small readable examples: the layout others will read in generated files.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type NixInput,
+  nix,
+  nixParse,
+  type PrintNixOptions,
+  printNix as print,
+  printNixFile as printFile,
+} from "../../src/nix/index.js";
+import { requireNix } from "../../src/testing/require-nix.js";
+
+let hasNix = false;
+beforeAll(async () => {
+  hasNix = await requireNix();
+});
+
+const lines = (...l: string[]): string => l.join("\n");
+
+/** Everything printed below, parsed by the real Nix in the last test. */
+const printed: string[] = [];
+const printNix = (input: NixInput, options?: PrintNixOptions): string => {
+  const text = print(input, options);
+  printed.push(text);
+  return text;
+};
+const printNixFile = (input: NixInput, options?: Parameters<typeof printFile>[1]): string => {
+  const text = printFile(input, options);
+  printed.push(text);
+  return text;
+};
+
+describe("printNix layout", () => {
+  it("collapses single-child chains into dotted paths, and not without dottedPaths", () => {
+    const config = { services: { mastodon: { enable: true, localDomain: "social.example" } }, a: { b: { c: 1 } } };
+    expect(printNix(config)).toBe(
+      lines(
+        "{",
+        "  services.mastodon = {",
+        "    enable = true;",
+        '    localDomain = "social.example";',
+        "  };",
+        "  a.b.c = 1;",
+        "}",
+      ),
+    );
+    expect(printNix(config, { dottedPaths: false })).toBe(
+      lines(
+        "{",
+        "  services = {",
+        "    mastodon = {",
+        "      enable = true;",
+        '      localDomain = "social.example";',
+        "    };",
+        "  };",
+        "  a = {",
+        "    b = {",
+        "      c = 1;",
+        "    };",
+        "  };",
+        "}",
+      ),
+    );
+  });
+
+  it("does not collapse rec sets or sets with inherit", () => {
+    const node = nix.attrs({
+      a: nix.attrs({ x: 1 }, { rec: true }),
+      b: nix.attrs({}, { inherit: [{ from: nix.ref("pkgs"), names: ["hello"] }] }),
+    });
+    expect(printNix(node)).toBe(
+      lines("{", "  a = rec {", "    x = 1;", "  };", "  b = {", "    inherit (pkgs) hello;", "  };", "}"),
+    );
+  });
+
+  it("quotes attribute names only when Nix requires it", () => {
+    const names = { plain: 1, "with-dash": 2, "it's": 3, _u: 4, if: 5, or: 6, inherit: 7, "a.b": 8, "a b": 9, "": 10 };
+    expect(printNix({ ...names, "1st": 11, "${x}": 12, true: 13 })).toBe(
+      lines(
+        "{",
+        "  plain = 1;",
+        "  with-dash = 2;",
+        "  it's = 3;",
+        "  _u = 4;",
+        '  "if" = 5;',
+        '  "or" = 6;',
+        '  "inherit" = 7;',
+        '  "a.b" = 8;',
+        '  "a b" = 9;',
+        '  "" = 10;',
+        '  "1st" = 11;',
+        '  "\\${x}" = 12;',
+        "  true = 13;",
+        "}",
+      ),
+    );
+  });
+
+  it("keeps insertion order, prints empty sets and lists, short lists on one line, long ones one per line", () => {
+    expect(printNix({ z: {}, a: [], m: [1, "two", true, null, -3, 1.5], big: [{ x: 1 }, [2]] })).toBe(
+      lines(
+        "{",
+        "  z = { };",
+        "  a = [ ];",
+        '  m = [ 1 "two" true null (-3) 1.5 ];',
+        "  big = [",
+        "    {",
+        "      x = 1;",
+        "    }",
+        "    [ 2 ]",
+        "  ];",
+        "}",
+      ),
+    );
+    const long = Array.from({ length: 20 }, (_, i) => `package-${i}`);
+    expect(printNix(long).split("\n")).toEqual(["[", ...long.map((p) => `  "${p}"`), "]"]);
+  });
+
+  it("prints multi-line text as an indented string at the binding's indentation", () => {
+    expect(printNix({ services: { x: { extraConfig: "a = 1\n  b = 2\n", other: "one line" } } })).toBe(
+      lines(
+        "{",
+        "  services.x = {",
+        "    extraConfig = ''",
+        "      a = 1",
+        "        b = 2",
+        "    '';",
+        '    other = "one line";',
+        "  };",
+        "}",
+      ),
+    );
+  });
+
+  it("prints a NixOS module with a header, a set pattern, module helpers and references", () => {
+    const module = nix.lambda(
+      { args: ["config", "lib", "pkgs"], ellipsis: true },
+      nix.attrs([
+        [["services", "garage", "enable"], true],
+        [["services", "garage", "package"], nix.ref("pkgs.garage_2")],
+        [["services", "garage", "settings", "rpc_bind_addr"], nix.mkDefault("[::]:3901")],
+        [["networking", "firewall", "enable"], nix.mkForce(false)],
+        [
+          ["systemd", "services", "x"],
+          nix.mkIf(nix.ref("config.services.garage.enable"), { wantedBy: ["multi-user.target"] }),
+        ],
+        [["boot", "kernelParams"], nix.mkMerge([["a"], nix.mkOverride(50, ["b"])])],
+      ]),
+    );
+    expect(printNixFile(module, { header: "Generated by fedi.\n\nDo not edit." })).toBe(
+      lines(
+        "# Generated by fedi.",
+        "#",
+        "# Do not edit.",
+        "{ config, lib, pkgs, ... }:",
+        "{",
+        "  services.garage = {",
+        "    enable = true;",
+        "    package = pkgs.garage_2;",
+        '    settings.rpc_bind_addr = lib.mkDefault "[::]:3901";',
+        "  };",
+        "  networking.firewall.enable = lib.mkForce false;",
+        "  systemd.services.x = lib.mkIf config.services.garage.enable {",
+        '    wantedBy = [ "multi-user.target" ];',
+        "  };",
+        "  boot.kernelParams = lib.mkMerge [",
+        '    [ "a" ]',
+        '    (lib.mkOverride 50 [ "b" ])',
+        "  ];",
+        "}",
+        "",
+      ),
+    );
+  });
+
+  it("prints let, if, lambdas, operators, select-or, comments and parenthesises where the grammar needs it", () => {
+    const node = nix.let(
+      { f: nix.lambda("x", nix.op(nix.ref("x"), "+", 1)), xs: [nix.apply("f", 1), nix.op(1, "-", 2)] },
+      nix.attrs({
+        a: nix.if(nix.not(nix.ref("b")), nix.select(nix.ref("c"), ["d", "if"], nix.null), -1),
+        b: nix.op(nix.op(1, "+", 2), "*", nix.op(3, "-", nix.op(4, "-", 5))),
+        c: nix.op(nix.attrs({ x: 1 }), "//", nix.comment("override", { y: 2 })),
+        d: nix.apply(nix.ref("f"), nix.apply("g", nix.int(-2)), nix.select(nix.ref("h"), ["i"], 0)),
+      }),
+      { inherit: [{ names: ["b"] }] },
+    );
+    expect(printNix(node)).toBe(
+      lines(
+        "let",
+        "  inherit b;",
+        "  f = x: x + 1;",
+        "  xs = [",
+        "    (f 1)",
+        "    (1 - 2)",
+        "  ];",
+        "in",
+        "{",
+        '  a = if !b then c.d."if" or null else -1;',
+        "  b = (1 + 2) * (3 - (4 - 5));",
+        "  c = {",
+        "    x = 1;",
+        "  } // /* override */ {",
+        "    y = 2;",
+        "  };",
+        "  d = f (g (-2)) (h.i or 0);",
+        "}",
+      ),
+    );
+  });
+
+  it("prints comments as # lines before bindings and list items", () => {
+    expect(printNix(nix.comment("top", { a: nix.comment("why a\nis 1", 1), l: [nix.comment("first", 1), 2] }))).toBe(
+      lines("# top", "{", "  # why a", "  # is 1", "  a = 1;", "  l = [", "    # first", "    1", "    2", "  ];", "}"),
+    );
+  });
+
+  it("prints numbers exactly, parenthesising negatives in lists and arguments", () => {
+    expect(printNix([0, -1, 2 ** 53 - 1, 1.5, -2.5, 1e21, 5e-324, -0, 2n ** 63n - 1n, -(2n ** 63n)])).toBe(
+      lines(
+        "[",
+        "  0",
+        "  (-1)",
+        "  9007199254740991",
+        "  1.5",
+        "  (-2.5)",
+        "  1.0e+21",
+        "  (2.2250738585072014e-308 * 2.220446049250313e-16)",
+        "  0",
+        "  9223372036854775807",
+        "  (-9223372036854775807 - 1)",
+        "]",
+      ),
+    );
+    expect(printNix(nix.float(-0))).toBe("(-1.0 * 0.0)");
+    expect(printNix(nix.float(3))).toBe("3.0");
+  });
+
+  it("every example above parses with the real Nix", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    expect(printed.length).toBeGreaterThanOrEqual(13);
+    const free = ["b", "c", "g", "h", "lib", "pkgs", "config"];
+    await nixParse(`[\n${printed.map((p) => `(${p}\n)`).join("\n")}\n]`, { freeVariables: free });
+  });
+});
