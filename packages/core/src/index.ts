@@ -13,4 +13,6 @@ export * from "./render/index.js";
 export * from "./state/index.js";
 export * from "./secrets/index.js";
 export * from "./nixops4/index.js";
+export * from "./machine/index.js";
+export * from "./deploy/index.js";
 export { writeFileAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";

@@ -21,7 +21,9 @@ describe("FediError", () => {
       issues: [{ path: "machines[0].host", message: "must be an address" }],
       cause: new Error("inner"),
     });
-    expect(e.describe()).toBe("SPEC_INVALID: The spec has 1 problem.\n  - machines[0].host: must be an address\nhint: Fix it.");
+    expect(e.describe()).toBe(
+      "SPEC_INVALID: The spec has 1 problem.\n  - machines[0].host: must be an address\nhint: Fix it.",
+    );
     expect(JSON.parse(JSON.stringify(e))).toEqual({
       code: "SPEC_INVALID",
       message: "The spec has 1 problem.",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type PlacementInstance, type PlacementMachine, hasErrorCode, placeInstances } from "../../src/index.js";
+import { hasErrorCode, type PlacementInstance, type PlacementMachine, placeInstances } from "../../src/index.js";
 
 const kinds = ["mastodon", "pixelfed", "peertube"];
 
@@ -53,32 +53,40 @@ function check(machines: PlacementMachine[], instances: PlacementInstance[], mac
 describe("placement properties", () => {
   it("every placement satisfies all constraints, or the failure is PLACEMENT_IMPOSSIBLE", () => {
     fc.assert(
-      fc.property(fc.array(machineArb, { minLength: 1, maxLength: 12 }), fc.array(instanceArb, { maxLength: 20 }), (ms, is) => {
-        const { machines, instances } = build(ms, is);
-        try {
-          const result = placeInstances(machines, instances, { allowMoves: false });
-          check(machines, instances, result.machineOf);
-        } catch (error) {
-          expect(hasErrorCode(error, "PLACEMENT_IMPOSSIBLE")).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(machineArb, { minLength: 1, maxLength: 12 }),
+        fc.array(instanceArb, { maxLength: 20 }),
+        (ms, is) => {
+          const { machines, instances } = build(ms, is);
+          try {
+            const result = placeInstances(machines, instances, { allowMoves: false });
+            check(machines, instances, result.machineOf);
+          } catch (error) {
+            expect(hasErrorCode(error, "PLACEMENT_IMPOSSIBLE")).toBe(true);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it("identical inputs give identical placements", () => {
     fc.assert(
-      fc.property(fc.array(machineArb, { minLength: 1, maxLength: 10 }), fc.array(instanceArb, { maxLength: 15 }), (ms, is) => {
-        const { machines, instances } = build(ms, is);
-        const run = () => {
-          try {
-            return [...placeInstances(machines, instances, { allowMoves: false }).machineOf];
-          } catch (error) {
-            return (error as Error).message;
-          }
-        };
-        expect(run()).toEqual(run());
-      }),
+      fc.property(
+        fc.array(machineArb, { minLength: 1, maxLength: 10 }),
+        fc.array(instanceArb, { maxLength: 15 }),
+        (ms, is) => {
+          const { machines, instances } = build(ms, is);
+          const run = () => {
+            try {
+              return [...placeInstances(machines, instances, { allowMoves: false }).machineOf];
+            } catch (error) {
+              return (error as Error).message;
+            }
+          };
+          expect(run()).toEqual(run());
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -102,7 +110,8 @@ describe("placement properties", () => {
           const more = build([...ms, extraMachine], [...is, { ...extraInstance, pinIndex: null }]);
           const next = (() => {
             try {
-              return placeInstances(more.machines, [...sticky, more.instances.at(-1)!], { allowMoves: false }).machineOf;
+              return placeInstances(more.machines, [...sticky, more.instances.at(-1)!], { allowMoves: false })
+                .machineOf;
             } catch (error) {
               // only the new instance may fail to fit; nothing that ran before is forced to move
               expect(hasErrorCode(error, "PLACEMENT_IMPOSSIBLE")).toBe(true);

@@ -175,7 +175,12 @@ describe("createPlan", () => {
   });
 
   it("turns a plugin crash into a PLUGIN_CONTRACT error naming the plugin", () => {
-    const broken = { ...testPlugins[1]!, requirements: () => { throw new TypeError("boom"); } };
+    const broken = {
+      ...testPlugins[1]!,
+      requirements: () => {
+        throw new TypeError("boom");
+      },
+    };
     const reg = createRegistry([testPlugins[0]!, broken as any, testPlugins[2]!]);
     expect(() => createPlan({ spec: allInOne(), registry: reg })).toThrow(/service plugin 'worker' failed/);
   });

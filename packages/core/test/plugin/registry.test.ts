@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CORE_VERSION, createRegistry, hasErrorCode, PLUGIN_API_VERSION } from "../../src/index.js";
 import pkg from "../../package.json" with { type: "json" };
+import { CORE_VERSION, createRegistry, hasErrorCode, PLUGIN_API_VERSION } from "../../src/index.js";
 import { toyStorage, webApp, worker } from "../fixtures/plugins.js";
 
 function codeOf(fn: () => unknown): string | undefined {

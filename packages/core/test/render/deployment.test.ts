@@ -13,7 +13,9 @@ const spec = (): any => ({
   acme: { email: "ops@example.org", staging: true },
   machines: [
     machine("store1", "10.0.1.1", { roles: ["storage"], zone: "a" }),
-    machine("web1", "10.0.0.1", { ssh: { hostPublicKey: testHostKey(), port: 2222, identityFile: "/home/ops/.ssh/deploy" } }),
+    machine("web1", "10.0.0.1", {
+      ssh: { hostPublicKey: testHostKey(), port: 2222, identityFile: "/home/ops/.ssh/deploy" },
+    }),
     machine("web2", "10.0.0.2", { system: "aarch64-linux" }),
   ],
   storage: { kind: "toystore", options: {} },
@@ -85,7 +87,13 @@ describe("deployment directory", () => {
     const plan = createPlan({ spec: spec(), registry });
     await writeDeploymentDir(dir, deploymentFiles(plan));
     const inputs = await nixEvalJson(
-      printNix(nix.apply(nix.ref("builtins.mapAttrs"), nix.lambda("n", nix.lambda("i", nix.ref("i.url"))), nix.select(nix.import(nix.path(`${dir}/flake.nix`)), ["inputs"]))),
+      printNix(
+        nix.apply(
+          nix.ref("builtins.mapAttrs"),
+          nix.lambda("n", nix.lambda("i", nix.ref("i.url"))),
+          nix.select(nix.import(nix.path(`${dir}/flake.nix`)), ["inputs"]),
+        ),
+      ),
     );
     expect(inputs).toEqual({
       nixpkgs: plan.deployment.pins.nixpkgs,
@@ -105,7 +113,21 @@ describe("deployment directory", () => {
       printNix(
         nix.apply(
           nix.ref("builtins.mapAttrs"),
-          nix.lambda("n", nix.lambda("c", nix.let({ m: nix.ref("c.members.nixos") }, nix.attrs({ ssh: nix.ref("m.ssh"), type: nix.ref("m.type"), nixpkgs: nix.ref("m.nixpkgs"), imports: nix.ref("m.imports") })))),
+          nix.lambda(
+            "n",
+            nix.lambda(
+              "c",
+              nix.let(
+                { m: nix.ref("c.members.nixos") },
+                nix.attrs({
+                  ssh: nix.ref("m.ssh"),
+                  type: nix.ref("m.type"),
+                  nixpkgs: nix.ref("m.nixpkgs"),
+                  imports: nix.ref("m.imports"),
+                }),
+              ),
+            ),
+          ),
           nix.select(nix.apply(nix.import(nix.path(`${dir}/deployment.nix`)), stubs), ["members"]),
         ),
       ),
@@ -118,7 +140,12 @@ describe("deployment directory", () => {
         imports: ["nixos-component"],
       },
       web1: {
-        ssh: { host: "10.0.0.1", user: "root", hostPublicKey: testHostKey(), opts: "-o Port=2222 -i /home/ops/.ssh/deploy" },
+        ssh: {
+          host: "10.0.0.1",
+          user: "root",
+          hostPublicKey: testHostKey(),
+          opts: "-o Port=2222 -i /home/ops/.ssh/deploy",
+        },
         type: "exec-type",
         nixpkgs: "nixpkgs-input",
         imports: ["nixos-component"],
@@ -141,7 +168,12 @@ describe("deployment directory", () => {
     const value = (await nixEvalJson(
       printNix(
         nix.let(
-          { m: nix.apply(nix.import(nix.path(`${dir}/web1-module.nix`)), nix.attrs({ config: nix.attrs({}), lib, pkgs: nix.attrs({}) })) },
+          {
+            m: nix.apply(
+              nix.import(nix.path(`${dir}/web1-module.nix`)),
+              nix.attrs({ config: nix.attrs({}), lib, pkgs: nix.attrs({}) }),
+            ),
+          },
           nix.attrs({
             hostName: nix.ref("m.networking.hostName"),
             platform: nix.ref("m.nixpkgs.hostPlatform"),
@@ -157,7 +189,10 @@ describe("deployment directory", () => {
       hostName: "web1",
       platform: "x86_64-linux",
       ports: [80, 443],
-      acme: { acceptTerms: true, defaults: { email: "ops@example.org", server: "https://acme-staging-v02.api.letsencrypt.org/directory" } },
+      acme: {
+        acceptTerms: true,
+        defaults: { email: "ops@example.org", server: "https://acme-staging-v02.api.letsencrypt.org/directory" },
+      },
       files: { "alpha-env": { owner: "webapp", group: "root", mode: "0400", neededBy: ["webapp.service"] } },
       importCount: 2, // secrets installer, alpha (jobs runs on web2)
     });

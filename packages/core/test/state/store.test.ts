@@ -52,7 +52,7 @@ describe("StateStore", () => {
     expect(hasErrorCode(e, "STATE_INVALID")).toBe(true);
     expect((e as Error).message).toContain("schema version 99");
     await writeFile(store.path, JSON.stringify(emptyState("other")));
-    expect((await errorOf(store.read("demo")) as Error).message).toContain("belongs to deployment 'other'");
+    expect(((await errorOf(store.read("demo"))) as Error).message).toContain("belongs to deployment 'other'");
     await writeFile(store.path, JSON.stringify({ ...emptyState("demo"), instances: { x: { kind: 1 } } }));
     expect(hasErrorCode(await errorOf(store.read("demo")), "STATE_INVALID")).toBe(true);
   });
@@ -80,7 +80,11 @@ describe("StateStore", () => {
 
   it("releases the lock when the work fails", async () => {
     const store = new StateStore(dir);
-    await expect(store.withLock(async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      store.withLock(async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(await store.withLock(async () => "free")).toBe("free");
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { hello } from "../../../../examples/custom-plugin/plugin.js";
-import { checkServicePlugin, requireNix } from "../../src/testing/index.js";
 import { defineService } from "../../src/index.js";
+import { checkServicePlugin, requireNix } from "../../src/testing/index.js";
 
 let hasNix = false;
 beforeAll(async () => {
@@ -34,12 +34,19 @@ describe("plugin test kit", () => {
         ...hello.requirements(o),
         secretFiles: [{ id: "env", owner: "x", neededBy: [], content: { kind: "value", secret: "nope" } }],
       }),
-      nixos: (ctx, o) => ({ services: { broken: { enable: true, password: "hunter2-plain", secretFile: ctx.secretPath("env"), domain: o.domain } } }),
+      nixos: (ctx, o) => ({
+        services: {
+          broken: { enable: true, password: "hunter2-plain", secretFile: ctx.secretPath("env"), domain: o.domain },
+        },
+      }),
       checks: () => [{ kind: "systemd-unit", unit: "not a unit" }],
     });
     let message = "";
     try {
-      await checkServicePlugin(broken, { valid: [{ name: "v", options: { domain: "a.example.org" } }], invalid: [{ name: "accepted", options: { domain: "a.example.org" }, path: "domain" }] });
+      await checkServicePlugin(broken, {
+        valid: [{ name: "v", options: { domain: "a.example.org" } }],
+        invalid: [{ name: "accepted", options: { domain: "a.example.org" }, path: "domain" }],
+      });
     } catch (error) {
       message = (error as Error).message;
     }

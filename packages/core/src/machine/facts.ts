@@ -1,0 +1,289 @@
+import { FediError } from "../errors.js";
+import type { SshConnection } from "./connection.js";
+import { describeTarget } from "./target.js";
+
+/** State of systemd as `systemctl is-system-running` reports it, or `absent` when the machine does not run systemd. */
+export type SystemdState =
+  | "running"
+  | "degraded"
+  | "starting"
+  | "initializing"
+  | "maintenance"
+  | "stopping"
+  | "offline"
+  | "unknown"
+  | "absent"
+  | (string & {});
+
+/** What preflight learns about a machine. */
+export interface PreflightFacts {
+  /** The machine's name (from its target). */
+  machine: string;
+  /** True when `/etc/os-release` says `ID=nixos`. */
+  isNixOS: boolean;
+  /** The fields of `/etc/os-release` (unquoted). Empty when the file is missing. */
+  osRelease: Record<string, string>;
+  /** Nix version (e.g. `2.18.1`), or `null` when no `nix` command was found. */
+  nixVersion: string | null;
+  /** `uname -m`, e.g. `x86_64` or `aarch64`. */
+  arch: string;
+  /** Nix system double, e.g. `x86_64-linux`. */
+  system: "x86_64-linux" | "aarch64-linux" | (string & {});
+  /** Total memory (MemTotal) in MiB. */
+  memoryMiB: number;
+  /** Free disk space in GiB (one decimal) on {@link PreflightFacts.diskPath}. */
+  freeDiskGiB: number;
+  /** Where free space was measured: `/nix` when it exists, else `/`. */
+  diskPath: string;
+  /** Online CPUs. */
+  cpus: number;
+  /** systemd state. */
+  systemd: SystemdState;
+}
+
+/**
+ * The POSIX sh script {@link gatherFacts} runs (fed on standard input to `sh -s`): one command that prints
+ * `key=value` lines between a start and an end marker. It reads `/etc/os-release`, `uname`, `/proc/meminfo`, `df -Pk`,
+ * `nproc`, the Nix version (from the `/nix/store/...-nix-VERSION` path of `nix` when it is one, else
+ * `nix --version`) and `systemctl is-system-running`, and changes nothing.
+ */
+export const FACTS_SCRIPT = `# fediversity preflight facts (read-only)
+LC_ALL=C; export LC_ALL
+echo "fedi-facts=1"
+if [ -r /etc/os-release ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in ''|'#'*) continue ;; esac
+    printf 'os.%s\\n' "$line"
+  done < /etc/os-release
+fi
+echo "arch=$(uname -m 2>/dev/null)"
+echo "kernel=$(uname -s 2>/dev/null)"
+nixv=""
+for n in nix /run/current-system/sw/bin/nix /nix/var/nix/profiles/default/bin/nix; do
+  if p=$(command -v "$n" 2>/dev/null); then
+    real=$(readlink -f "$p" 2>/dev/null)
+    case "$real" in
+      /nix/store/*-nix-[0-9]*/bin/nix) v=\${real#/nix/store/*-nix-}; nixv="nix (Nix) \${v%%/*}" ;;
+      *) nixv=$("$p" --version 2>/dev/null | head -n 1) ;;
+    esac
+    break
+  fi
+done
+echo "nix=$nixv"
+if [ -r /proc/meminfo ]; then
+  while read -r k v rest; do
+    if [ "$k" = "MemTotal:" ]; then echo "mem-kib=$v"; break; fi
+  done < /proc/meminfo
+fi
+if [ -d /nix ]; then dp=/nix; else dp=/; fi
+echo "disk-path=$dp"
+echo "disk-df=$(df -Pk "$dp" 2>/dev/null | tail -n 1)"
+echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || grep -c '^processor' /proc/cpuinfo 2>/dev/null)"
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  st=$(systemctl is-system-running 2>/dev/null)
+  echo "systemd=\${st:-unknown}"
+else
+  echo "systemd=absent"
+fi
+echo "fedi-facts-end=1"
+`;
+
+/** Unquotes an os-release value (shell-like double or single quotes with backslash escapes). */
+function unquoteOsRelease(raw: string): string {
+  const value = raw.trim();
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    return value.slice(1, -1).replace(/\\([\\$"`])/g, "$1");
+  }
+  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
+  return value;
+}
+
+/** Maps `uname -m` (and `uname -s`) to a Nix system double. */
+export function nixSystem(arch: string, kernel = "Linux"): string {
+  const os = kernel.toLowerCase() || "linux";
+  const cpu = arch === "arm64" ? "aarch64" : arch === "amd64" ? "x86_64" : /^i[3-6]86$/.test(arch) ? "i686" : arch;
+  return `${cpu}-${os}`;
+}
+
+function malformed(machine: string, what: string): FediError {
+  return new FediError("PREFLIGHT_FAILED", `The facts of machine "${machine}" could not be read: ${what}.`, {
+    machine,
+    hint: "The machine needs a POSIX shell with uname, df and /proc; check that it runs Linux.",
+  });
+}
+
+/**
+ * Parses the output of {@link FACTS_SCRIPT}. Unknown keys and noise lines are ignored; a missing start or end
+ * marker (truncated output) or a missing required value fails with `PREFLIGHT_FAILED`.
+ */
+export function parseFacts(machine: string, output: string): PreflightFacts {
+  const lines = output.split(/\r?\n/);
+  const start = lines.indexOf("fedi-facts=1");
+  const end = lines.lastIndexOf("fedi-facts-end=1");
+  if (start < 0) throw malformed(machine, "the facts script printed no start marker");
+  if (end < start) throw malformed(machine, "the output is truncated (no end marker)");
+  const values = new Map<string, string>();
+  const osRelease: Record<string, string> = {};
+  for (const line of lines.slice(start + 1, end)) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key.startsWith("os.")) {
+      const field = key.slice(3);
+      if (/^[A-Z0-9_]+$/.test(field)) osRelease[field] = unquoteOsRelease(value);
+    } else values.set(key, value.trim());
+  }
+  const arch = values.get("arch") ?? "";
+  if (!arch) throw malformed(machine, "uname -m printed nothing");
+  const memKiB = Number(values.get("mem-kib"));
+  if (!Number.isFinite(memKiB) || memKiB <= 0) throw malformed(machine, "MemTotal is missing from /proc/meminfo");
+  // df -Pk: Filesystem 1024-blocks Used Available Capacity Mounted-on (the file system name may contain spaces).
+  const df = (values.get("disk-df") ?? "").split(/\s+/);
+  const availableKiB = Number(df.length >= 6 ? df[df.length - 3] : Number.NaN);
+  if (!Number.isFinite(availableKiB)) throw malformed(machine, "df printed no free space");
+  const cpus = Number.parseInt(values.get("cpus") ?? "", 10);
+  const nixRaw = values.get("nix") ?? "";
+  const nixVersion = nixRaw === "" ? null : (/(\d+\.\d+(?:\.\d+)?[^\s]*)/.exec(nixRaw)?.[1] ?? nixRaw);
+  return {
+    machine,
+    isNixOS: osRelease.ID === "nixos",
+    osRelease,
+    nixVersion,
+    arch,
+    system: nixSystem(arch, values.get("kernel") || "Linux"),
+    memoryMiB: Math.floor(memKiB / 1024),
+    freeDiskGiB: Math.floor((availableKiB / (1024 * 1024)) * 10) / 10,
+    diskPath: values.get("disk-path") || "/",
+    cpus: Number.isInteger(cpus) && cpus > 0 ? cpus : 1,
+    systemd: values.get("systemd") || "unknown",
+  };
+}
+
+/** Runs {@link FACTS_SCRIPT} on the machine (one remote command, read-only) and parses what it prints. */
+export async function gatherFacts(
+  conn: SshConnection,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<PreflightFacts> {
+  const result = await conn.exec("sh -s", {
+    stdin: FACTS_SCRIPT,
+    label: "gather preflight facts",
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (result.code !== 0) {
+    throw new FediError(
+      "PREFLIGHT_FAILED",
+      `The facts script failed on ${describeTarget(conn.target)} (exit ${result.code ?? result.signal}): ${result.stderr.trim().slice(-500)}`,
+      { machine: conn.target.machine, hint: "The machine needs a POSIX sh; check that it runs Linux." },
+    );
+  }
+  return parseFacts(conn.target.machine, result.stdout);
+}
+
+/** What a machine must provide, from the plan. */
+export interface FactExpectations {
+  /** Nix system double, e.g. `x86_64-linux`. */
+  system: string;
+  /** Minimum memory in MiB. MemTotal may be up to 10% under it (the kernel reserves some RAM). */
+  memoryMiB: number;
+  /** Minimum free disk space in GiB on `/nix` (or `/`). */
+  diskGiB: number;
+  /** Minimum number of CPUs. */
+  cpus?: number;
+}
+
+/** Names of the checks {@link checkFacts} makes (`ssh` is added by {@link preflight} for unreachable machines). */
+export type FactCheck = "ssh" | "nixos" | "nix" | "system" | "memory" | "disk" | "cpus" | "systemd";
+
+/** One unmet requirement of one machine. */
+export interface PreflightProblem {
+  /** The machine. */
+  machine: string;
+  /** Which check failed. */
+  check: FactCheck;
+  /** What was required. */
+  expected: string;
+  /** What the machine has. */
+  actual: string;
+  /** What to do about it. */
+  hint: string;
+  /** For `ssh` problems: the error code (e.g. `SSH_HOST_KEY_MISMATCH`). */
+  code?: string;
+}
+
+/** The share of the required memory a machine may lack (MemTotal excludes memory the kernel reserves). */
+export const MEMORY_SLACK = 0.1;
+
+/** Compares facts with what the plan needs and returns every problem (empty when the machine fits). */
+export function checkFacts(facts: PreflightFacts, expected: FactExpectations): PreflightProblem[] {
+  const problems: PreflightProblem[] = [];
+  const machine = facts.machine;
+  const os = facts.osRelease.PRETTY_NAME ?? facts.osRelease.NAME ?? "an unknown operating system";
+  if (!facts.isNixOS) {
+    problems.push({
+      machine,
+      check: "nixos",
+      expected: "NixOS",
+      actual: os,
+      hint: "Install NixOS on the machine first (e.g. with nixos-anywhere or the NixOS installer); the SDK deploys to existing NixOS machines only.",
+    });
+  } else if (facts.nixVersion === null) {
+    problems.push({
+      machine,
+      check: "nix",
+      expected: "a nix command",
+      actual: "none found",
+      hint: "The machine runs NixOS but no nix command is on the SSH user's PATH; log in as root or fix the PATH.",
+    });
+  }
+  if (facts.system !== expected.system) {
+    problems.push({
+      machine,
+      check: "system",
+      expected: expected.system,
+      actual: facts.system,
+      hint: `Set the machine's system to "${facts.system}" in the spec, or use a ${expected.system} machine.`,
+    });
+  }
+  if (facts.memoryMiB < expected.memoryMiB * (1 - MEMORY_SLACK)) {
+    problems.push({
+      machine,
+      check: "memory",
+      expected: `${expected.memoryMiB} MiB`,
+      actual: `${facts.memoryMiB} MiB`,
+      hint: "Give the machine more memory, or move services to other machines.",
+    });
+  }
+  if (facts.freeDiskGiB < expected.diskGiB) {
+    problems.push({
+      machine,
+      check: "disk",
+      expected: `${expected.diskGiB} GiB free on ${facts.diskPath}`,
+      actual: `${facts.freeDiskGiB} GiB free`,
+      hint: "Free disk space (e.g. nix-collect-garbage -d) or grow the disk.",
+    });
+  }
+  if (expected.cpus !== undefined && facts.cpus < expected.cpus) {
+    problems.push({
+      machine,
+      check: "cpus",
+      expected: `${expected.cpus} CPUs`,
+      actual: `${facts.cpus} CPUs`,
+      hint: "Give the machine more CPUs, or move services to other machines.",
+    });
+  }
+  if (facts.systemd !== "running" && facts.systemd !== "degraded") {
+    problems.push({
+      machine,
+      check: "systemd",
+      expected: "systemd running",
+      actual: facts.systemd === "absent" ? "no systemd" : `systemd ${facts.systemd}`,
+      hint:
+        facts.systemd === "absent"
+          ? "The machine does not run systemd as init (a container?); NixOS needs it."
+          : "Wait until the machine has finished booting (systemctl is-system-running), then run again.",
+    });
+  }
+  return problems;
+}

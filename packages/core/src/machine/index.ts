@@ -1,0 +1,59 @@
+/**
+ * Machines layer: talking to existing NixOS machines over SSH with a pinned host key — commands, atomic SFTP
+ * uploads, tunnels, retries, a connection pool and preflight facts. It never prints; progress goes to callbacks.
+ * @module
+ */
+export { type ConnectOptions, connect, connectOnce, SshConnection } from "./connection.js";
+export type { MachineEvent, MachineEventListener } from "./events.js";
+export type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
+export {
+  checkFacts,
+  FACTS_SCRIPT,
+  type FactCheck,
+  type FactExpectations,
+  gatherFacts,
+  MEMORY_SLACK,
+  nixSystem,
+  type PreflightFacts,
+  type PreflightProblem,
+  parseFacts,
+  type SystemdState,
+} from "./facts.js";
+export {
+  fingerprintSha256,
+  HOST_KEY_TYPES,
+  type HostKeyType,
+  type OpenSshPublicKey,
+  parseOpenSshPublicKey,
+  validateOpenSshPublicKey,
+} from "./host-key.js";
+export { type KeyscanOptions, type KeyscanResult, keyscan } from "./keyscan.js";
+export { MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
+export {
+  assertPreflight,
+  type PreflightMachine,
+  type PreflightOptions,
+  type PreflightReport,
+  preflight,
+} from "./preflight.js";
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  type RetryTransientOptions,
+  retryTransient,
+} from "./retry.js";
+export {
+  type ReadFileOptions,
+  type RemoveFileOptions,
+  readRemoteFile,
+  removeRemoteFile,
+  removeStaleUploads,
+  type UploadOptions,
+  uploadFile,
+  uploadTempPrefix,
+} from "./sftp.js";
+export { checkRemotePath, shellQuote } from "./shell.js";
+export { isTransientSshError } from "./ssh-errors.js";
+export { describeTarget, hostPort, type SshTarget } from "./target.js";
+export { openTunnel, type Tunnel, type TunnelOptions } from "./tunnel.js";

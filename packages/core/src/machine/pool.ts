@@ -1,0 +1,209 @@
+import { type ConnectOptions, connectOnce, type SshConnection } from "./connection.js";
+import type { MachineEventListener } from "./events.js";
+import type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
+import { ConcurrencyLimiter } from "./limiter.js";
+import { type RetryOptions, retryTransient } from "./retry.js";
+import type { ReadFileOptions, RemoveFileOptions, UploadOptions } from "./sftp.js";
+import type { SshTarget } from "./target.js";
+import type { Tunnel, TunnelOptions } from "./tunnel.js";
+
+/** Options of a {@link MachinePool}. */
+export interface MachinePoolOptions {
+  /** Maximum simultaneous operations across all machines. Default 8. */
+  concurrency?: number;
+  /** Retry policy for transient SSH failures. Default: see {@link DEFAULT_RETRY}. */
+  retry?: RetryOptions;
+  /** Receives progress events of every connection and operation. */
+  onEvent?: MachineEventListener;
+  /** Connect timeout per attempt. Default 15000 ms. */
+  connectTimeoutMs?: number;
+  /** SSH keepalive interval. Default 10000 ms. */
+  keepaliveIntervalMs?: number;
+}
+
+/** Options of {@link MachinePool.withMachine}. */
+export interface WithMachineOptions {
+  /** What is being done, for messages and `retrying` events, e.g. `upload /run/x`. Default `operation`. */
+  operation?: string;
+  /**
+   * The operation may safely run again after the connection dropped in the middle of it (it is idempotent).
+   * Otherwise only failures before it started (connecting) are retried. Default false.
+   */
+  idempotent?: boolean;
+  /** Cancels waiting for a slot, connecting and waiting between attempts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Connections to many machines with a global concurrency limit. One connection per machine is opened on first use
+ * and reused by later operations; a lost connection is dropped and reopened by the next attempt. Transient failures
+ * are retried (see {@link WithMachineOptions.idempotent}). Call {@link MachinePool.closeAll} when done.
+ */
+export class MachinePool {
+  readonly #options: MachinePoolOptions;
+  readonly #limiter: ConcurrencyLimiter;
+  readonly #connections = new Map<string, Promise<SshConnection>>();
+
+  /** @param options - Concurrency, retry policy and progress listener. */
+  constructor(options: MachinePoolOptions = {}) {
+    this.#options = options;
+    this.#limiter = new ConcurrencyLimiter(options.concurrency ?? 8);
+  }
+
+  /** The concurrency limit. */
+  get concurrency(): number {
+    return this.#limiter.limit;
+  }
+
+  /** How many operations hold a slot right now. */
+  get inFlight(): number {
+    return this.#limiter.active;
+  }
+
+  /** How many connections are open or opening. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Connect options of shared connections (no caller's signal: one caller's abort must not fail the others). */
+  #connectOptions(): ConnectOptions {
+    const options: ConnectOptions = {};
+    if (this.#options.onEvent) options.onEvent = this.#options.onEvent;
+    if (this.#options.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.#options.connectTimeoutMs;
+    if (this.#options.keepaliveIntervalMs !== undefined)
+      options.keepaliveIntervalMs = this.#options.keepaliveIntervalMs;
+    return options;
+  }
+
+  /** The shared connection of `target`, opened (one attempt) when there is none. */
+  async #connection(target: SshTarget, attempt: number): Promise<SshConnection> {
+    const key = JSON.stringify([
+      target.machine,
+      target.host,
+      target.port,
+      target.user,
+      target.hostPublicKey,
+      target.identityFile ?? "",
+      target.agent ?? "",
+    ]);
+    const existing = this.#connections.get(key);
+    if (existing) {
+      const conn = await existing.catch(() => undefined);
+      if (conn && !conn.closed) return conn;
+      if (this.#connections.get(key) === existing) this.#connections.delete(key);
+      // Another caller may already be reconnecting.
+      const replacement = this.#connections.get(key);
+      if (replacement) return this.#connection(target, attempt);
+    }
+    const opening = connectOnce(target, this.#connectOptions(), attempt);
+    this.#connections.set(key, opening);
+    try {
+      const conn = await opening;
+      conn.onClose(() => {
+        if (this.#connections.get(key) === opening) this.#connections.delete(key);
+      });
+      return conn;
+    } catch (error) {
+      if (this.#connections.get(key) === opening) this.#connections.delete(key);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `fn` with the machine's connection while holding one of the pool's slots. Transient failures are retried
+   * with backoff (the slot is released while waiting); after the last attempt `SSH_FAILED` names the machine,
+   * its address, the attempts and the last error.
+   */
+  withMachine<T>(
+    target: SshTarget,
+    fn: (conn: SshConnection) => Promise<T>,
+    options: WithMachineOptions = {},
+  ): Promise<T> {
+    const { signal } = options;
+    return retryTransient(
+      (attempt) =>
+        this.#limiter.run(async () => {
+          const conn = await this.#connection(target, attempt);
+          return await fn(conn);
+        }, signal),
+      {
+        target,
+        operation: options.operation ?? "operation",
+        retry: this.#options.retry,
+        idempotent: options.idempotent,
+        onEvent: this.#options.onEvent,
+        signal,
+      },
+    );
+  }
+
+  /** Runs a command on the machine (retried only if it could not start); see {@link SshConnection.exec}. */
+  exec(target: SshTarget, command: string, options: ExecOptions & { idempotent?: boolean } = {}): Promise<ExecResult> {
+    return this.withMachine(target, (conn) => conn.exec(command, options), this.#commandOptions(command, options));
+  }
+
+  /** Runs a command and throws `SSH_COMMAND_FAILED` on failure; see {@link SshConnection.execChecked}. */
+  execChecked(
+    target: SshTarget,
+    command: string,
+    options: ExecCheckedOptions & { idempotent?: boolean } = {},
+  ): Promise<ExecResult> {
+    return this.withMachine(
+      target,
+      (conn) => conn.execChecked(command, options),
+      this.#commandOptions(command, options),
+    );
+  }
+
+  #commandOptions(command: string, options: ExecOptions & { idempotent?: boolean }): WithMachineOptions {
+    const label = options.label ?? (options.sensitive ? "(sensitive command)" : command);
+    const result: WithMachineOptions = { operation: `command "${label}"`, idempotent: options.idempotent ?? false };
+    if (options.signal) result.signal = options.signal;
+    return result;
+  }
+
+  /** Uploads a file atomically (retried: the upload is idempotent); see {@link uploadFile}. */
+  uploadFile(target: SshTarget, remotePath: string, data: Buffer | string, options: UploadOptions = {}): Promise<void> {
+    return this.withMachine(target, (conn) => conn.uploadFile(remotePath, data, options), {
+      operation: `upload ${remotePath}`,
+      idempotent: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** Reads a small remote file, `undefined` when missing (retried); see {@link readRemoteFile}. */
+  readFile(target: SshTarget, remotePath: string, options?: ReadFileOptions): Promise<Buffer | undefined> {
+    return this.withMachine(target, (conn) => conn.readFile(remotePath, options), {
+      operation: `read ${remotePath}`,
+      idempotent: true,
+    });
+  }
+
+  /** Removes a remote file (retried); see {@link removeRemoteFile}. */
+  removeFile(target: SshTarget, remotePath: string, options?: RemoveFileOptions): Promise<boolean> {
+    return this.withMachine(target, (conn) => conn.removeFile(remotePath, options), {
+      operation: `remove ${remotePath}`,
+      idempotent: true,
+    });
+  }
+
+  /**
+   * Opens a local port forward through the machine's connection (connecting with retries). The tunnel does not hold
+   * a concurrency slot; it closes when the connection closes (e.g. on {@link MachinePool.closeAll}).
+   */
+  openTunnel(target: SshTarget, options: TunnelOptions): Promise<Tunnel> {
+    return retryTransient((attempt) => this.#connection(target, attempt), {
+      target,
+      operation: `tunnel to port ${options.remotePort}`,
+      retry: this.#options.retry,
+      onEvent: this.#options.onEvent,
+    }).then((conn) => conn.openTunnel(options));
+  }
+
+  /** Closes every connection (and the tunnels through them). The pool can be used again afterwards. */
+  async closeAll(): Promise<void> {
+    const pending = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(pending.map((opening) => opening.then((conn) => conn.close()).catch(() => {})));
+  }
+}

@@ -1,0 +1,207 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { arch as nodeArch } from "node:os";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasErrorCode } from "../../src/errors.js";
+import {
+  checkFacts,
+  connect,
+  FACTS_SCRIPT,
+  gatherFacts,
+  nixSystem,
+  type PreflightFacts,
+  parseFacts,
+  type SshConnection,
+} from "../../src/machine/index.js";
+import { type SshdFixture, startSshd } from "../fixtures/sshd.js";
+
+const run = promisify(execFile);
+
+/**
+ * What FACTS_SCRIPT prints on a NixOS 24.05 x86_64 machine: os-release fields as NixOS writes them
+ * (nixos/modules/misc/version.nix), `nix --version`, df -Pk of /nix on an ext4 root, `systemctl is-system-running`.
+ */
+const NIXOS_X86 = `fedi-facts=1
+os.ANSI_COLOR="1;34"
+os.BUG_REPORT_URL="https://github.com/NixOS/nixpkgs/issues"
+os.BUILD_ID="24.05.20240619.dd457de"
+os.DOCUMENTATION_URL="https://nixos.org/learn.html"
+os.HOME_URL="https://nixos.org/"
+os.ID=nixos
+os.IMAGE_ID=""
+os.IMAGE_VERSION=""
+os.LOGO="nix-snowflake"
+os.NAME=NixOS
+os.PRETTY_NAME="NixOS 24.05 (Uakari)"
+os.SUPPORT_END="2024-12-31"
+os.SUPPORT_URL="https://nixos.org/community.html"
+os.VERSION="24.05 (Uakari)"
+os.VERSION_CODENAME=uakari
+os.VERSION_ID="24.05"
+arch=x86_64
+kernel=Linux
+nix=nix (Nix) 2.18.2
+mem-kib=8135580
+disk-path=/nix
+disk-df=/dev/disk/by-label/nixos  81987992 12345678  65432100      16% /
+cpus=4
+systemd=running
+fedi-facts-end=1
+`;
+
+/** An aarch64 NixOS machine with a failed unit, seen through a login shell that prints a banner first. */
+const NIXOS_ARM_DEGRADED = `Welcome!
+fedi-facts=1
+os.ID=nixos
+os.PRETTY_NAME="NixOS 23.11 (Tapir)"
+os.NAME=NixOS
+arch=aarch64
+kernel=Linux
+nix=nix (Nix) 2.18.1
+mem-kib=2014000
+disk-path=/nix
+disk-df=/dev/sda2 30787492 9000000 20000000 32% /
+cpus=2
+systemd=degraded
+fedi-facts-end=1
+`;
+
+describe("parseFacts (recorded NixOS outputs)", () => {
+  it("parses an x86_64 NixOS machine", () => {
+    const facts = parseFacts("web1", NIXOS_X86);
+    expect(facts).toEqual<PreflightFacts>({
+      machine: "web1",
+      isNixOS: true,
+      osRelease: expect.objectContaining({
+        ID: "nixos",
+        PRETTY_NAME: "NixOS 24.05 (Uakari)",
+        VERSION_ID: "24.05",
+        IMAGE_ID: "",
+        ANSI_COLOR: "1;34",
+      }) as Record<string, string>,
+      nixVersion: "2.18.2",
+      arch: "x86_64",
+      system: "x86_64-linux",
+      memoryMiB: 7944,
+      freeDiskGiB: 62.4,
+      diskPath: "/nix",
+      cpus: 4,
+      systemd: "running",
+    });
+    expect(checkFacts(facts, { system: "x86_64-linux", memoryMiB: 8192, diskGiB: 20, cpus: 2 })).toEqual([]);
+  });
+
+  it("parses an aarch64 machine behind a banner and reports every unmet requirement", () => {
+    const facts = parseFacts("arm1", NIXOS_ARM_DEGRADED);
+    expect(facts.system).toBe("aarch64-linux");
+    expect(facts.systemd).toBe("degraded");
+    expect(facts.freeDiskGiB).toBe(19);
+    const problems = checkFacts(facts, { system: "x86_64-linux", memoryMiB: 4096, diskGiB: 40, cpus: 4 });
+    expect(problems.map((p) => [p.check, p.expected, p.actual])).toEqual([
+      ["system", "x86_64-linux", "aarch64-linux"],
+      ["memory", "4096 MiB", "1966 MiB"],
+      ["disk", "40 GiB free on /nix", "19 GiB free"],
+      ["cpus", "4 CPUs", "2 CPUs"],
+    ]);
+    expect(problems.every((p) => p.machine === "arm1" && p.hint.length > 10)).toBe(true);
+    // A degraded system (some unit failed) is not a blocker.
+    expect(problems.some((p) => p.check === "systemd")).toBe(false);
+  });
+
+  it("tolerates MemTotal up to 10% under the requirement", () => {
+    const facts = parseFacts("web1", NIXOS_X86); // 7944 MiB
+    expect(checkFacts(facts, { system: "x86_64-linux", memoryMiB: 8800, diskGiB: 1 })).toEqual([]);
+    expect(checkFacts(facts, { system: "x86_64-linux", memoryMiB: 8900, diskGiB: 1 }).map((p) => p.check)).toEqual([
+      "memory",
+    ]);
+  });
+
+  it("reports NixOS without nix on PATH, and a machine still booting", () => {
+    const facts = parseFacts(
+      "web1",
+      NIXOS_X86.replace("nix=nix (Nix) 2.18.2", "nix=").replace("systemd=running", "systemd=starting"),
+    );
+    expect(facts.nixVersion).toBeNull();
+    expect(checkFacts(facts, { system: "x86_64-linux", memoryMiB: 1, diskGiB: 1 }).map((p) => p.check)).toEqual([
+      "nix",
+      "systemd",
+    ]);
+  });
+
+  it("fails on output without markers or truncated output", () => {
+    expect(() => parseFacts("web1", "bash: sh: command not found\n")).toThrow(/no start marker/);
+    const truncated = NIXOS_X86.slice(0, NIXOS_X86.indexOf("cpus="));
+    try {
+      parseFacts("web1", truncated);
+      expect.unreachable();
+    } catch (error) {
+      expect(hasErrorCode(error, "PREFLIGHT_FAILED")).toBe(true);
+      expect((error as Error).message).toContain('machine "web1"');
+      expect((error as Error).message).toContain("truncated");
+    }
+  });
+
+  it("maps uname -m to Nix systems", () => {
+    expect(nixSystem("x86_64")).toBe("x86_64-linux");
+    expect(nixSystem("aarch64")).toBe("aarch64-linux");
+    expect(nixSystem("arm64")).toBe("aarch64-linux");
+    expect(nixSystem("i686")).toBe("i686-linux");
+    expect(nixSystem("riscv64")).toBe("riscv64-linux");
+  });
+});
+
+describe("gatherFacts on a real machine over SSH (this Debian host)", () => {
+  let sshd: SshdFixture;
+  let conn: SshConnection;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    conn = await connect(sshd.target("debian1"));
+  });
+
+  afterAll(async () => {
+    await conn?.close();
+    await sshd?.dispose();
+  });
+
+  it("gathers the same facts the host shows locally", async () => {
+    const facts = await gatherFacts(conn);
+    const osRelease = await readFile("/etc/os-release", "utf8");
+    const id = /^ID=(.*)$/m.exec(osRelease)?.[1]?.replace(/"/g, "");
+    expect(facts.machine).toBe("debian1");
+    expect(facts.osRelease.ID).toBe(id);
+    expect(facts.isNixOS).toBe(id === "nixos");
+    expect(facts.arch).toBe((await run("uname", ["-m"])).stdout.trim());
+    expect(facts.system).toBe(
+      nodeArch() === "x64" ? "x86_64-linux" : nodeArch() === "arm64" ? "aarch64-linux" : facts.system,
+    );
+    expect(facts.cpus).toBe(Number((await run("nproc")).stdout.trim()));
+    const memKiB = Number(/^MemTotal:\s+(\d+)/m.exec(await readFile("/proc/meminfo", "utf8"))?.[1]);
+    expect(facts.memoryMiB).toBe(Math.floor(memKiB / 1024));
+    expect(facts.diskPath).toBe(existsSync("/nix") ? "/nix" : "/");
+    expect(facts.freeDiskGiB).toBeGreaterThan(0);
+    expect(facts.systemd).toBe(existsSync("/run/systemd/system") ? expect.any(String) : "absent");
+  });
+
+  it("reports that this host is not NixOS, with a hint", async () => {
+    const facts = await gatherFacts(conn);
+    const problems = checkFacts(facts, { system: facts.system, memoryMiB: 1, diskGiB: 0 });
+    const nixos = problems.find((p) => p.check === "nixos");
+    if (facts.isNixOS) {
+      expect(nixos).toBeUndefined();
+    } else {
+      expect(nixos?.expected).toBe("NixOS");
+      expect(nixos?.actual).toBe(facts.osRelease.PRETTY_NAME);
+      expect(nixos?.hint).toMatch(/Install NixOS/);
+    }
+  });
+
+  it("runs as one POSIX sh script that changes nothing", async () => {
+    expect(FACTS_SCRIPT).not.toMatch(/\b(rm|mv|cp|tee|touch|mkdir)\b/);
+    // dash is Debian's /bin/sh: the strictest POSIX shell at hand.
+    const { stdout } = await run("dash", ["-n", "-c", FACTS_SCRIPT]).catch(() => run("sh", ["-n", "-c", FACTS_SCRIPT]));
+    expect(stdout).toBe("");
+  });
+});
