@@ -15,7 +15,8 @@
 // Test controls (environment):
 //   FEDI_NIXOPS4_DOUBLE_LOG       file to which each invocation is appended as a JSON line {argv, cwd, pid}
 //                                 (and, in the hang scenario, {event:"child", pid})
-//   FEDI_NIXOPS4_DOUBLE_MEMBERS   members as "web01,web02=198.51.100.7" (name or name=host); otherwise
+//   FEDI_NIXOPS4_DOUBLE_MEMBERS   members as "web01,web02=198.51.100.7" (name or name=host; a name may be a dotted
+//                                 path such as "default.web01"); otherwise
 //                                 ./members.json: ["web01", …] or {"web01": "host", …}. Host defaults to the name.
 //   FEDI_NIXOPS4_DOUBLE_SCENARIO  success (default) | eval-error | ssh-failure:<member> | copy-failure:<member> |
 //                                 build-failure | activation-failure:<member> | hang
@@ -331,12 +332,16 @@ for (const a of words) {
     if (a !== b && b.startsWith(`${a}.`)) fail(`Overlapping paths: '${a}' is an ancestor of '${b}'`);
   }
 }
+// A member may be given as a dotted path (e.g. `default.web01` for a composite below the root's `default`): a path
+// selects the member equal to it or below it.
+const selected = (path) => [...members.keys()].filter((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`));
 for (const path of words) {
-  const root = path.split(".")[0];
-  if (!members.has(root))
+  if (selected(path).length === 0) {
+    const root = path.split(".")[0];
     fail(`Error while loading member '${root}': Evaluation error: error: attribute '${root}' missing`);
+  }
 }
-const targets = words.length > 0 ? [...new Set(words.map((w) => w.split(".")[0]))] : [...members.keys()];
+const targets = words.length > 0 ? [...new Set(words.flatMap(selected))] : [...members.keys()];
 
 const scenario = env.FEDI_NIXOPS4_DOUBLE_SCENARIO ?? "success";
 const [scenarioName, scenarioMember] = scenario.split(":");

@@ -1,0 +1,155 @@
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AnyFediEvent, Deployer, hasErrorCode, type Plan } from "@fediversity/core";
+import { type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
+
+let fleet: Fleet;
+let events: AnyFediEvent[];
+let errors: string[];
+
+function deployer(scenario = "success"): Deployer {
+  const d = new Deployer({
+    registry: fleet.registry,
+    deployDir: join(fleet.dir, "deploy"),
+    state: fleet.state,
+    secrets: fleet.secrets,
+    nixops4: {
+      binary: NIXOPS4_DOUBLE,
+      env: {
+        FEDI_NIXOPS4_DOUBLE_LOG: fleet.nixops4Log,
+        FEDI_NIXOPS4_DOUBLE_MEMBERS: "default.store1=127.0.0.1,default.web1=127.0.0.1,default.web2=127.0.0.1",
+        FEDI_NIXOPS4_DOUBLE_SCENARIO: scenario,
+      },
+    },
+    ssh: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 100 } },
+  });
+  d.events.on("event", (e) => events.push(e));
+  return d;
+}
+
+async function nixops4Calls(): Promise<string[][]> {
+  const text = await readFile(fleet.nixops4Log, "utf8").catch(() => "");
+  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l).argv as string[]);
+}
+
+async function apply(plan: Plan, scenario?: string) {
+  try {
+    return await deployer(scenario).apply(plan);
+  } catch (error) {
+    errors.push(String((error as Error).message), JSON.stringify(error));
+    throw error;
+  }
+}
+
+beforeAll(async () => {
+  fleet = await startFleet();
+  events = [];
+  errors = [];
+}, 120_000);
+afterAll(async () => {
+  await fleet?.dispose();
+});
+
+describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admin double, real S3)", () => {
+  it("applies everything the first time and verifies it", async () => {
+    const report = await apply(fleet.plan());
+    expect(report.upToDate).toBe(false);
+    expect(report.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
+      "render:done",
+      "secrets:done",
+      "preflight:done",
+      "storage:done",
+      "upload:done",
+      "nixops4:done",
+      "activate:done",
+      "verify:done",
+    ]);
+    expect(report.applied).toEqual(["default.store1", "default.web1", "default.web2"]);
+    expect(await nixops4Calls()).toEqual([["apply", "default.store1", "default.web1", "default.web2", "--no-interactive", "--show-trace"]]);
+
+    // storage: layout applied, buckets and keys exist, with the SDK's credentials
+    expect(fleet.admin.layout().version).toBe(1);
+    expect(fleet.admin.bucket("e2e-alpha-media")?.website).toEqual({ indexDocument: "index.html", errorDocument: null }); // website access on
+    expect(fleet.admin.violations).toEqual([]);
+
+    // secret files: uploaded root-only, exactly where the generated Nix expects them
+    const uploaded = join(fleet.hosts.web1.varLib, "secrets", "alpha-env");
+    expect((await stat(uploaded)).mode & 0o777).toBe(0o400);
+    const env = await readFile(uploaded, "utf8");
+    expect(env).toContain(`AWS_ACCESS_KEY_ID=${await fleet.secrets.get("alpha.s3-access-key-id")}`);
+    expect(await readdir(join(fleet.hosts.store1.varLib, "secrets"))).toEqual(["storage-env"]);
+    const machineNix = await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8");
+    expect(machineNix).toContain('environmentFile = "/run/fediversity/secrets/alpha-env"');
+
+    // verification: units, HTTP through the machine, S3 round trip with each key
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.map((c) => c.check)).toEqual(
+      expect.arrayContaining(["unit probeapp.service", `GET http://alpha.example.org:${fleet.healthPort}/health`, "S3 round trip e2e-alpha-media"]),
+    );
+    const state = await fleet.state.read("e2e");
+    expect(state.appliedAt).toBeDefined();
+    expect(state.progress).toBeUndefined();
+    expect(Object.keys(state.instances)).toEqual(["alpha", "beta"]);
+  });
+
+  it("does nothing the second time", async () => {
+    const state = await fleet.state.read("e2e");
+    const before = { calls: (await nixops4Calls()).length, systemctl: (await fleet.hosts.web1.systemctlCalls()).length, writes: fleet.admin.writeCalls().length };
+    const report = await apply(fleet.plan(state));
+    expect(report.upToDate).toBe(true);
+    expect(report.steps).toEqual([]);
+    expect((await nixops4Calls()).length).toBe(before.calls);
+    expect((await fleet.hosts.web1.systemctlCalls()).length).toBe(before.systemctl);
+    expect(fleet.admin.writeCalls().length).toBe(before.writes);
+  });
+
+  it("re-applies only the machine of a changed service", async () => {
+    const state = await fleet.state.read("e2e");
+    const plan = fleet.plan(state, { motto: "changed" });
+    expect(plan.diff.changed).toEqual(["alpha"]);
+    const writes = fleet.admin.writeCalls().length;
+    const report = await apply(plan);
+    expect(report.applied).toEqual(["default.web1"]);
+    expect((await nixops4Calls()).at(-1)).toEqual(["apply", "default.web1", "--no-interactive", "--show-trace"]);
+    expect(report.steps.find((s) => s.step === "upload")!.status).toBe("skipped"); // no secret changed
+    expect(report.steps.find((s) => s.step === "storage")!.summary).toMatch(/layout up to date.*bucket\(s\) up to date/);
+    expect(fleet.admin.writeCalls().length).toBe(writes); // storage provisioning is idempotent
+  });
+
+  it("stops on a NixOps4 failure with a classified error, records progress, and the next run continues", async () => {
+    const state = await fleet.state.read("e2e");
+    const plan = fleet.plan(state, { motto: "third" });
+    let error: unknown;
+    try {
+      await apply(plan, "ssh-failure:default.web1");
+    } catch (e) {
+      error = e;
+    }
+    expect(hasErrorCode(error, "NIXOPS4_FAILED")).toBe(true);
+    const failed = await fleet.state.read("e2e");
+    expect(failed.progress?.completed).toEqual(["storage", "upload"]);
+    expect(failed.instances.alpha!.fingerprint).toBe(state.instances.alpha!.fingerprint); // not applied yet
+
+    const again = await apply(fleet.plan(failed, { motto: "third" }));
+    expect(again.steps.find((s) => s.step === "storage")!.status).toBe("skipped");
+    expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("done");
+    const done = await fleet.state.read("e2e");
+    expect(done.progress).toBeUndefined();
+  });
+
+  it("never lets a secret value into an event, error, plan, state or generated file", async () => {
+    const values: string[] = [];
+    for (const name of await fleet.secrets.list()) values.push((await fleet.secrets.get(name))!);
+    expect(values.length).toBeGreaterThanOrEqual(7);
+    const deployDir = join(fleet.dir, "deploy");
+    const texts = [
+      JSON.stringify(events),
+      errors.join("\n"),
+      await readFile(join(fleet.dir, ".fedi", "state.json"), "utf8"),
+      ...(await Promise.all(["flake.nix", "deployment.nix", "plan.json", "machines/store1.nix", "machines/web1.nix", "machines/web2.nix", "nix/fediversity-secrets.nix"].map((f) => readFile(join(deployDir, f), "utf8")))),
+    ];
+    for (const value of values) for (const text of texts) expect(text.includes(value)).toBe(false);
+    expect(events.length).toBeGreaterThan(20);
+  });
+});

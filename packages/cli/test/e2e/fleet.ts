@@ -1,0 +1,168 @@
+// A loopback fleet for end-to-end tests: NixOS-like sshd hosts (core's host double), the Garage admin double,
+// a real S3 server (s3rver), the NixOps4 double, and a small HTTP service the health checks probe.
+import { createServer, type Server } from "node:http";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createPlan,
+  createRegistry,
+  defineService,
+  FileSecretStore,
+  type Plan,
+  type DeploymentState,
+  StateStore,
+} from "@fediversity/core";
+import { garage } from "@fediversity/storage-garage";
+import { z } from "zod";
+import { type NixosHostDouble, startNixosHostDouble } from "../../../core/test/fixtures/nixos-host-double.js";
+import { startGarageAdminDouble, type GarageAdminDouble } from "../../../storage-garage/test/doubles/garage-admin-double.js";
+import { startS3rver, type RunningS3rver } from "../../../storage-garage/test/support/s3rver.js";
+
+/** The NixOps4 double executable of core's tests. */
+export const NIXOPS4_DOUBLE = fileURLToPath(new URL("../../../core/test/doubles/nixops4-double.mjs", import.meta.url));
+
+/** A web service whose health check reaches a local HTTP server through the machine (curl --resolve). */
+export function probeApp(healthPort: number) {
+  return defineService({
+    kind: "probeapp",
+    apiVersion: 1,
+    options: z.object({ domain: z.string(), motto: z.string().default("hello") }).strict(),
+    requirements: (o) => ({
+      cpus: 1,
+      memoryMiB: 512,
+      diskGiB: 1,
+      buckets: [{ id: "media", public: true, cors: [{ allowedOrigins: ["*"], allowedMethods: ["GET"] }] }],
+      secrets: [{ id: "app-key", generate: { kind: "random-hex", bytes: 32 } }],
+      secretFiles: [
+        {
+          id: "env",
+          owner: "root",
+          neededBy: ["probeapp.service"],
+          content: {
+            kind: "env",
+            entries: {
+              APP_KEY: { secret: "app-key" },
+              AWS_ACCESS_KEY_ID: { secret: "s3-access-key-id" },
+              AWS_SECRET_ACCESS_KEY: { secret: "s3-secret-key" },
+            },
+          },
+        },
+      ],
+      domains: [o.domain],
+      tcpPorts: [80, 443],
+    }),
+    nixos: (ctx, o) => ({
+      services: { probeapp: { enable: true, domain: o.domain, motto: o.motto, environmentFile: ctx.secretPath("env"), bucket: ctx.s3!.buckets.media!.name } },
+    }),
+    checks: (_ctx, o) => [
+      { kind: "systemd-unit", unit: "probeapp.service" },
+      { kind: "http", url: `http://${o.domain}:${healthPort}/health`, viaMachine: true },
+    ],
+  });
+}
+
+/** Everything a fleet test needs, and how to tear it down. */
+export interface Fleet {
+  dir: string;
+  hosts: Record<string, NixosHostDouble>;
+  admin: GarageAdminDouble;
+  s3: RunningS3rver;
+  health: Server;
+  healthPort: number;
+  adminToken: string;
+  secrets: FileSecretStore;
+  state: StateStore;
+  nixops4Log: string;
+  spec(changes?: { motto?: string }): Record<string, unknown>;
+  plan(state?: DeploymentState, changes?: { motto?: string }): Plan;
+  registry: ReturnType<typeof createRegistry>;
+  dispose(): Promise<void>;
+}
+
+const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789abcdef";
+const NODE_ID = "a".repeat(64);
+
+/** Starts three NixOS-like machines (store1 with Garage; web1 and web2 with one probe app each) and the doubles. */
+export async function startFleet(): Promise<Fleet> {
+  const dir = await mkdtemp(join(tmpdir(), "fedi-e2e-"));
+  const health = createServer((req, res) => {
+    res.statusCode = req.url === "/health" ? 200 : 404;
+    res.end("ok");
+  });
+  await new Promise<void>((r) => health.listen(0, "127.0.0.1", r));
+  const healthPort = (health.address() as { port: number }).port;
+  const units = ["garage.service", "probeapp.service", "fediversity-secrets.service"];
+  const [store1, web1, web2] = await Promise.all([
+    startNixosHostDouble({ activeUnits: units }),
+    startNixosHostDouble({ activeUnits: units }),
+    startNixosHostDouble({ activeUnits: units }),
+  ]);
+  const hosts = { store1: store1!, web1: web1!, web2: web2! };
+  const admin = await startGarageAdminDouble({ token: ADMIN_TOKEN, nodes: [{ id: NODE_ID }] });
+  const registry = createRegistry([garage, probeApp(healthPort)]);
+  const secrets = new FileSecretStore(join(dir, ".fedi", "secrets"));
+  await secrets.set("storage.admin-token", ADMIN_TOKEN); // the Garage double must know it: pre-seeded, kept by apply
+
+  let s3: RunningS3rver | undefined;
+  const fleet: Fleet = {
+    dir,
+    hosts,
+    admin,
+    get s3() {
+      return s3!;
+    },
+    health,
+    healthPort,
+    adminToken: ADMIN_TOKEN,
+    secrets,
+    state: new StateStore(join(dir, ".fedi")),
+    nixops4Log: join(dir, "nixops4.log"),
+    registry,
+    spec: (changes = {}) => {
+      const m = (name: keyof typeof hosts, roles: Array<"storage" | "services">) => ({
+        name,
+        host: "127.0.0.1",
+        roles,
+        ssh: { port: hosts[name].port, hostPublicKey: hosts[name].hostPublicKey, identityFile: hosts[name].clientKeyPath },
+        resources: { cpus: 4, memoryMiB: 2048, diskGiB: 20 },
+      });
+      return {
+        name: "e2e",
+        machines: [m("store1", ["storage"]), m("web1", ["services"]), m("web2", ["services"])],
+        storage: {
+          kind: "garage",
+          options: {
+            replicationFactor: 1,
+            firewall: "open",
+            ports: { admin: Number(new URL(admin.url).port), s3: Number(new URL(s3?.endpoint ?? "http://x:3900").port) },
+          },
+        },
+        services: [
+          { name: "alpha", kind: "probeapp", options: { domain: "alpha.example.org", motto: changes.motto ?? "hello" }, machine: "web1" },
+          { name: "beta", kind: "probeapp", options: { domain: "beta.example.org" }, machine: "web2" },
+        ],
+        reserve: { cpus: 0, memoryMiB: 0, diskGiB: 1 },
+      };
+    },
+    plan: (state, changes) => createPlan({ spec: fleet.spec(changes), registry, ...(state ? { state } : {}) }),
+    async dispose() {
+      await Promise.all(Object.values(hosts).map((h) => h.dispose()));
+      await admin.close();
+      await s3?.close();
+      await new Promise((r) => health.close(r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  // The S3 server needs the buckets and keys up front (s3rver has no admin API): take them from a first plan.
+  const first = fleet.plan();
+  const keys = [];
+  const { ensureSecrets } = await import("@fediversity/core");
+  await ensureSecrets(secrets, first.secrets);
+  for (const k of first.keys) {
+    keys.push({ accessKeyId: (await secrets.get(k.accessKeyIdSecret))!, secretAccessKey: (await secrets.get(k.secretKeySecret))! });
+  }
+  s3 = await startS3rver({ buckets: first.buckets.map((b) => b.name), keys });
+  return fleet;
+}
