@@ -1,3 +1,4 @@
-export * from "./types.js";
 export * from "./define.js";
+export * from "./kit/index.js";
 export * from "./registry.js";
+export * from "./types.js";

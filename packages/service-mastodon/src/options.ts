@@ -1,0 +1,147 @@
+import {
+  adminUserSchema,
+  DomainName,
+  EmailAddress,
+  extraSettingsSchema,
+  type ResolvedResources,
+  reservedKeys,
+  resourcesSchema,
+  SmtpOptions,
+  type SmtpOptionsInput,
+} from "@fediversity/core";
+import { z } from "zod";
+
+/** Mastodon's memory floor: the Fediversity VM tests needed 4 GiB. */
+export const MASTODON_FLOOR = { memoryMiB: 4096, cpus: 1, diskGiB: 10 } as const;
+
+/** What an instance asks for when `resources` gives nothing. */
+export const MASTODON_DEFAULT_RESOURCES = { memoryMiB: 4096, cpus: 2, diskGiB: 20 } as const;
+
+/** A Mastodon user name: letters, digits and `_`, with `.` and `-` inside; at most 30 characters. */
+const MastodonUsername = z
+  .string()
+  .regex(
+    /^(?=.{1,30}$)[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$/,
+    "must be 1-30 of a-z, 0-9 and '_' ('.' and '-' only inside)",
+  );
+
+/** Environment variables the module or this plugin set; `extraSettings` may not touch them. */
+const RESERVED_NAMES = [
+  "LOCAL_DOMAIN",
+  "WEB_DOMAIN",
+  "ALTERNATE_DOMAINS",
+  "RAILS_ENV",
+  "NODE_ENV",
+  "TRUSTED_PROXY_IP",
+  "BIND",
+  "PORT",
+  "SOCKET",
+  "LD_PRELOAD",
+  "BOOTSNAP_CACHE_DIR",
+  "WEB_CONCURRENCY",
+  "MAX_THREADS",
+  "SMTP_SERVER",
+  "SMTP_PORT",
+  "SMTP_LOGIN",
+  "SMTP_FROM_ADDRESS",
+  "SMTP_ENABLE_STARTTLS",
+  "SMTP_ENABLE_STARTTLS_AUTO",
+  "SMTP_TLS",
+  "SMTP_SSL",
+];
+const RESERVED_PREFIXES = ["S3_", "AWS_", "DB_", "REDIS_", "ES_", "PAPERCLIP_", "VAPID_", "ACTIVE_RECORD_ENCRYPTION_"];
+
+const MastodonOptionsSchema = z
+  .object({
+    /** Domain of the instance, e.g. `social.example.org`. */
+    domain: DomainName,
+    /** Contact e-mail of the instance's administrators. */
+    adminEmail: EmailAddress,
+    /** Outgoing mail. Default `{ mode: "local" }`. */
+    smtp: SmtpOptions.prefault({ mode: "local" }),
+    /** Who may sign up: `closed` (default), `approval` (staff approve each sign-up) or `open`. */
+    registrations: z.enum(["closed", "approval", "open"]).default("closed"),
+    /** Owner account created on first start. */
+    initialAdmin: adminUserSchema({
+      username: MastodonUsername,
+      reservedUsernames: ["admin", "administrator", "root", "support", "help", "webmaster", "mod", "moderator"],
+    }).optional(),
+    /** Resource overrides. */
+    resources: resourcesSchema({ service: "Mastodon", floor: MASTODON_FLOOR, defaults: MASTODON_DEFAULT_RESOURCES }),
+    /** Extra environment variables for every Mastodon process (they land in the Nix store: no secrets). */
+    extraSettings: extraSettingsSchema({
+      shape: "flat",
+      keyPattern: /^[A-Z][A-Z0-9_]*$/,
+      keyMessage: "must be an environment variable name (A-Z, 0-9 and '_', starting with a letter)",
+      reserved: reservedKeys({
+        names: RESERVED_NAMES,
+        namePrefixes: RESERVED_PREFIXES,
+        reason:
+          "is set by the Mastodon plugin (domain, database, Redis, mail, S3 or secrets); use the plugin's options",
+      }),
+    }).default({}),
+  })
+  .strict();
+
+/**
+ * Options of a Mastodon instance.
+ *
+ * - `domain`: the instance's domain (`services.mastodon.localDomain`); user handles are `@user@domain`.
+ * - `adminEmail`: the instance's contact address (shown on the about page).
+ * - `smtp`: outgoing mail, `{ mode: "local" }` (default: Postfix on the machine) or a relay.
+ * - `registrations`: `closed` (default), `approval` or `open`.
+ * - `initialAdmin`: an Owner account created once on first start, with a generated or imported password.
+ * - `resources`: memory/CPU/disk the planner reserves; floor 4096 MiB unless `allowBelowFloor`.
+ * - `extraSettings`: extra Mastodon environment variables (`services.mastodon.extraConfig`), checked for secrets.
+ */
+export const MastodonOptions: z.ZodType<MastodonOptions, MastodonOptionsInput> = MastodonOptionsSchema;
+
+/** Validated Mastodon options (defaults applied). */
+export interface MastodonOptions {
+  /** Domain of the instance. */
+  domain: string;
+  /** Contact e-mail of the administrators. */
+  adminEmail: string;
+  /** Outgoing mail. */
+  smtp: SmtpOptions;
+  /** Who may sign up. */
+  registrations: "closed" | "approval" | "open";
+  /** Initial administrator, if any. */
+  initialAdmin?: {
+    /** User name. */
+    username: string;
+    /** E-mail address (marked confirmed). */
+    email: string;
+    /** How the password is made. */
+    password: "generate" | "import";
+  };
+  /** Resources the planner reserves. */
+  resources: ResolvedResources;
+  /** Extra settings passed to the module. */
+  extraSettings: Record<string, string | number | boolean>;
+}
+
+/** Mastodon options as a user writes them (see {@link MastodonOptions} for the defaults). */
+export interface MastodonOptionsInput {
+  /** Domain of the instance, e.g. `social.example.org`. */
+  domain: string;
+  /** Contact e-mail of the administrators. */
+  adminEmail: string;
+  /** Outgoing mail; default `{ mode: "local" }`. */
+  smtp?: SmtpOptionsInput;
+  /** Who may sign up; default `closed`. */
+  registrations?: "closed" | "approval" | "open";
+  /** Initial administrator created on first start. */
+  initialAdmin?: {
+    /** User name. */
+    username: string;
+    /** E-mail address. */
+    email: string;
+    /** `generate` (default) or `import`. */
+    password?: "generate" | "import";
+  };
+  /** Resource overrides: `memoryMiB`, `cpus`, `diskGiB`, `allowBelowFloor`. */
+  resources?: { memoryMiB?: number; cpus?: number; diskGiB?: number; allowBelowFloor?: boolean };
+  /** Extra settings passed to the module (no secrets). */
+  extraSettings?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,74 @@
+import {
+  ADMIN_PASSWORD_SECRET_ID,
+  adminPasswordSecret,
+  type SecretFileNeed,
+  type SecretNeed,
+  type ServiceRequirements,
+  SMTP_PASSWORD_SECRET_ID,
+  smtpAuthenticates,
+  smtpPasswordSecret,
+} from "@fediversity/core";
+import type { PixelfedOptions } from "./options.js";
+
+/** Local ids of the instance's secrets and secret files. */
+export const PIXELFED_SECRETS = {
+  /** Laravel's `APP_KEY`: 32 random characters (AES-256 key). */
+  appKey: "app-key",
+  /** The module's `secretFile`: APP_KEY, S3 credentials and the SMTP password as a `.env` fragment. */
+  env: "env",
+  /** Imported SMTP password (relay with a user only). */
+  smtpPassword: SMTP_PASSWORD_SECRET_ID,
+  /** Initial administrator's password (with `initialAdmin` only). */
+  adminPassword: ADMIN_PASSWORD_SECRET_ID,
+} as const;
+
+/** The user Pixelfed's units run as (the module's default). */
+export const PIXELFED_USER = "pixelfed";
+
+/** Name of the oneshot unit that creates the initial administrator. */
+export const ADMIN_UNIT = "pixelfed-fediversity-admin";
+
+/** What one Pixelfed instance needs. */
+export function pixelfedRequirements(options: PixelfedOptions): ServiceRequirements {
+  const s = PIXELFED_SECRETS;
+  const secrets: SecretNeed[] = [{ id: s.appKey, generate: { kind: "random-alnum", length: 32 } }];
+  const entries: Record<string, { secret: string }> = {
+    APP_KEY: { secret: s.appKey },
+    AWS_ACCESS_KEY_ID: { secret: "s3-access-key-id" },
+    AWS_SECRET_ACCESS_KEY: { secret: "s3-secret-key" },
+  };
+  const smtp = smtpPasswordSecret(options.smtp);
+  if (smtp && smtpAuthenticates(options.smtp)) {
+    secrets.push(smtp);
+    entries.MAIL_PASSWORD = { secret: s.smtpPassword };
+  }
+  const secretFiles: SecretFileNeed[] = [
+    // Read by systemd (LoadCredential, as root) for pixelfed-data-setup, which appends it to Pixelfed's .env.
+    { id: s.env, content: { kind: "env", entries }, owner: "root", neededBy: ["pixelfed-data-setup.service"] },
+  ];
+  if (options.initialAdmin) {
+    secrets.push(
+      adminPasswordSecret(
+        options.initialAdmin.password,
+        `Password of the initial Pixelfed administrator '${options.initialAdmin.username}' on ${options.domain}`,
+      ),
+    );
+    secretFiles.push({
+      id: s.adminPassword,
+      content: { kind: "value", secret: s.adminPassword },
+      owner: PIXELFED_USER,
+      neededBy: [`${ADMIN_UNIT}.service`],
+    });
+  }
+  return {
+    cpus: options.resources.cpus,
+    memoryMiB: options.resources.memoryMiB,
+    diskGiB: options.resources.diskGiB,
+    buckets: [{ id: "media", public: true }],
+    secrets,
+    secretFiles,
+    domains: [options.domain],
+    tcpPorts: [80, 443],
+    acme: true,
+  };
+}
