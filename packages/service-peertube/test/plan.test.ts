@@ -2,7 +2,7 @@ import { createPlan, createRegistry, isFediError, type Plan } from "@fediversity
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { peertube } from "../src/index.js";
-import { specWith, storageDouble } from "./storage-double.js";
+import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 
 const registry = createRegistry([storageDouble, peertube]);
 const options = { domain: "tube.example.org", adminEmail: "admin@example.org", initialAdmin: {} };

@@ -2,7 +2,7 @@ import { createPlan, createRegistry, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { pixelfed } from "../src/index.js";
-import { specWith, storageDouble } from "./storage-double.js";
+import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 
 const registry = createRegistry([storageDouble, pixelfed]);
 const options = {
