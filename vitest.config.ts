@@ -13,6 +13,8 @@ export default defineConfig({
         include: ["test/**/*.test.ts"],
         testTimeout: 60_000,
         hookTimeout: 60_000,
+        // The cli tests run the built `fedi`: their global setup builds the packages whose dist/ is stale.
+        ...(name === "cli" ? { globalSetup: ["test/global-setup.ts"] } : {}),
       },
     })),
   },

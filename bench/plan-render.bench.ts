@@ -13,7 +13,13 @@ export default async function planRenderBench(): Promise<void> {
   for (const size of SIZES) {
     const { stdout } = await run(
       process.execPath,
-      ["--import", "tsx", "--conditions=source", fileURLToPath(new URL("./plan-render.worker.ts", import.meta.url)), String(size)],
+      [
+        "--import",
+        "tsx",
+        "--conditions=source",
+        fileURLToPath(new URL("./plan-render.worker.ts", import.meta.url)),
+        String(size),
+      ],
       { maxBuffer: 1 << 20 },
     );
     const r = JSON.parse(stdout.trim().split("\n").at(-1)!) as {

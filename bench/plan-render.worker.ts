@@ -1,9 +1,9 @@
 // One benchmark run in a fresh process, so that peak memory is this size's alone. Prints one JSON line.
 import { createPlan, createRegistry, deploymentFiles } from "@fediversity/core";
-import { garage } from "@fediversity/storage-garage";
 import { mastodon } from "@fediversity/service-mastodon";
 import { peertube } from "@fediversity/service-peertube";
 import { pixelfed } from "@fediversity/service-pixelfed";
+import { garage } from "@fediversity/storage-garage";
 import { syntheticSpec } from "./synthetic-spec.js";
 
 const machines = Number(process.argv[2]);

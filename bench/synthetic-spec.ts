@@ -39,7 +39,10 @@ export function syntheticSpec(n: number): DeploymentSpecInput {
     name: "bench",
     acme: { email: "ops@example.org" },
     machines,
-    storage: { kind: "garage", options: { replicationFactor: 3 } },
+    storage: {
+      kind: "garage",
+      options: { replicationFactor: 3, s3RootDomain: "s3.bench.example.org", webRootDomain: "web.bench.example.org" },
+    },
     services,
   };
 }

@@ -3,16 +3,17 @@
  * The Nix printer is exported separately as `@fediversity/core/nix`, the plugin test kit as `@fediversity/core/testing`.
  * @packageDocumentation
  */
+
+export * from "./deploy/index.js";
 export * from "./errors.js";
 export * from "./events.js";
-export { CORE_VERSION } from "./version.js";
-export * from "./model/index.js";
-export * from "./plugin/index.js";
-export * from "./plan/index.js";
-export * from "./render/index.js";
-export * from "./state/index.js";
-export * from "./secrets/index.js";
-export * from "./nixops4/index.js";
 export * from "./machine/index.js";
-export * from "./deploy/index.js";
-export { writeFileAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";
+export * from "./model/index.js";
+export * from "./nixops4/index.js";
+export * from "./plan/index.js";
+export * from "./plugin/index.js";
+export * from "./render/index.js";
+export * from "./secrets/index.js";
+export * from "./state/index.js";
+export { type AtomicWriteOptions, writeFileAtomic } from "./util/atomic-write.js";
+export { CORE_VERSION } from "./version.js";

@@ -50,7 +50,6 @@ describe("Mastodon nixpkgs option contract", () => {
   });
 
   it("would catch an option the contract does not know and a value of the wrong type", () => {
-    // biome-ignore lint/suspicious/noExplicitAny: JSON evaluated by Nix, navigated freely in assertions
     const value = structuredClone(modules[0]!.value) as any;
     value.services.mastodon.streamingPort = 55000;
     value.services.mastodon.streamingProcesses = 0;

@@ -40,7 +40,6 @@ beforeAll(async () => {
 });
 
 /** The evaluated module of a case (JSON from the real Nix). */
-// biome-ignore lint/suspicious/noExplicitAny: JSON evaluated by Nix, navigated freely in assertions
 const value = (name: string) => modules[name]!.value as any;
 
 describe("Mastodon module (evaluated by the real Nix)", () => {

@@ -1,7 +1,7 @@
 import { createPlan, createRegistry, formatPath, isFediError } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
-import { MastodonOptions, mastodon } from "../src/index.js";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
+import { MastodonOptions, mastodon } from "../src/index.js";
 
 const base = { domain: "social.example.org", adminEmail: "admin@example.org" };
 /** A value a user might paste by mistake: it must never be accepted or echoed. */

@@ -1,8 +1,8 @@
 import { createPlan, createRegistry, deploymentFiles, isFediError, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
-import { mastodon } from "../src/index.js";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
+import { mastodon } from "../src/index.js";
 
 const registry = createRegistry([storageDouble, mastodon]);
 const options = {

@@ -46,7 +46,6 @@ describe("PeerTube nixpkgs option contract", () => {
   });
 
   it("would catch an unknown option, a wrong type and a missing required option", () => {
-    // biome-ignore lint/suspicious/noExplicitAny: JSON evaluated by Nix, navigated freely in assertions
     const value = structuredClone(modules[0]!.value) as any;
     value.services.peertube.objectStorage = {};
     value.services.peertube.listenWeb = 70000;

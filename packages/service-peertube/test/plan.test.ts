@@ -1,8 +1,8 @@
 import { createPlan, createRegistry, isFediError, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
-import { peertube } from "../src/index.js";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
+import { peertube } from "../src/index.js";
 
 const registry = createRegistry([storageDouble, peertube]);
 const options = { domain: "tube.example.org", adminEmail: "admin@example.org", initialAdmin: {} };

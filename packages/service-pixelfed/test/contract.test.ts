@@ -44,7 +44,6 @@ describe("Pixelfed nixpkgs option contract", () => {
   });
 
   it("would catch an unknown option, a wrong type and a missing required option", () => {
-    // biome-ignore lint/suspicious/noExplicitAny: JSON evaluated by Nix, navigated freely in assertions
     const value = structuredClone(modules[0]!.value) as any;
     value.services.pixelfed.appKey = "x";
     value.services.pixelfed.settings.RATE = 1.5;

@@ -33,7 +33,6 @@ beforeAll(async () => {
   modules = Object.fromEntries(report.modules.map((m) => [m.name, m]));
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON evaluated by Nix, navigated freely in assertions
 const value = (name: string) => modules[name]!.value as any;
 
 describe("Pixelfed module (evaluated by the real Nix)", () => {

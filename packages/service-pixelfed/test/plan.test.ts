@@ -1,8 +1,8 @@
 import { createPlan, createRegistry, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
-import { pixelfed } from "../src/index.js";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
+import { pixelfed } from "../src/index.js";
 
 const registry = createRegistry([storageDouble, pixelfed]);
 const options = {

@@ -1,8 +1,8 @@
 import { defineStorage, type HealthCheck, type StoragePlugin } from "@fediversity/core";
 import { garagePublicUrl, garageS3Access } from "./access.js";
-import { garageRuntime } from "./runtime-operations.js";
 import { garageNodeModule } from "./nixos/node-module.js";
 import { GarageOptions } from "./options.js";
+import { garageRuntime } from "./runtime-operations.js";
 import { GARAGE_UNIT, garageSecretFiles, garageSecrets } from "./secrets.js";
 import { resolveTopology } from "./topology.js";
 
@@ -54,7 +54,13 @@ export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>
       layout: Object.fromEntries(
         topology.nodes.map((name) => {
           const gib = typeof capacity === "number" ? capacity : capacity?.[name];
-          return [name, { zone: topology.zones[name]!, ...(gib === undefined ? {} : { capacityBytes: Math.floor(gib * 1024 ** 3) }) }];
+          return [
+            name,
+            {
+              zone: topology.zones[name]!,
+              ...(gib === undefined ? {} : { capacityBytes: Math.floor(gib * 1024 ** 3) }),
+            },
+          ];
         }),
       ),
     };

@@ -27,7 +27,10 @@ export function garageRuntime(): StorageRuntime<GarageOptions> {
       return withCluster(input, async ({ clients, first, s3Url }) => {
         const reports: StorageStepReport[] = [];
         const ids = await Promise.all(clients.map((c) => getLocalNodeId(c.client)));
-        const peers = input.nodes.map((n, i) => ({ nodeId: ids[i]!, address: rpcAddress(n.machine.host, input.options.ports.rpc) }));
+        const peers = input.nodes.map((n, i) => ({
+          nodeId: ids[i]!,
+          address: rpcAddress(n.machine.host, input.options.ports.rpc),
+        }));
         if (peers.length > 1) {
           await connectNodes(first, peers);
           reports.push({ summary: `${peers.length} nodes connected`, changed: false });
@@ -36,11 +39,20 @@ export function garageRuntime(): StorageRuntime<GarageOptions> {
         const zones = new Set(input.nodes.map((n) => n.zone)).size;
         const layout = await ensureLayout(
           first,
-          desiredLayout(input.nodes.map((n, i) => ({ nodeId: ids[i]!, zone: n.zone, capacityBytes: n.capacityBytes, tags: [n.machine.name] }))),
+          desiredLayout(
+            input.nodes.map((n, i) => ({
+              nodeId: ids[i]!,
+              zone: n.zone,
+              capacityBytes: n.capacityBytes,
+              tags: [n.machine.name],
+            })),
+          ),
           { replicationFactor: rf, zoneRedundancy: { atLeast: Math.min(rf, zones) } },
         );
         reports.push({
-          summary: layout.changed ? `cluster layout applied as version ${layout.version}` : `cluster layout up to date (version ${layout.version})`,
+          summary: layout.changed
+            ? `cluster layout applied as version ${layout.version}`
+            : `cluster layout up to date (version ${layout.version})`,
           changed: layout.changed,
         });
         if (input.buckets.length > 0) {
@@ -95,7 +107,11 @@ function rpcAddress(host: string, port: number): string {
 
 async function withCluster<T>(
   input: StorageRuntimeInput<GarageOptions>,
-  fn: (cluster: { clients: Array<{ node: string; client: GarageAdminClient }>; first: GarageAdminClient; s3Url: string }) => Promise<T>,
+  fn: (cluster: {
+    clients: Array<{ node: string; client: GarageAdminClient }>;
+    first: GarageAdminClient;
+    s3Url: string;
+  }) => Promise<T>,
 ): Promise<T> {
   const token = await input.secret(GARAGE_SECRET_IDS.adminToken);
   const tunnels: Array<{ close(): Promise<void> }> = [];
@@ -104,7 +120,10 @@ async function withCluster<T>(
     for (const node of input.nodes) {
       const t = await input.tunnel(node.machine.name, input.options.ports.admin);
       tunnels.push(t);
-      clients.push({ node: node.machine.name, client: createGarageAdminClient({ transport: httpTransport(t.url), token }) });
+      clients.push({
+        node: node.machine.name,
+        client: createGarageAdminClient({ transport: httpTransport(t.url), token }),
+      });
     }
     const s3 = await input.tunnel(input.nodes[0]!.machine.name, input.options.ports.s3);
     tunnels.push(s3);

@@ -7,7 +7,6 @@ import { iptablesCommands, nftablesRules } from "../src/index.js";
 import { type NodeCall, planGarage, singleNodeSpec, threeNodeSpec } from "./plugin-helpers.js";
 
 /** Evaluated module data, checked value by value in the tests. */
-// biome-ignore lint/suspicious/noExplicitAny: JSON from Nix, navigated and compared field by field below.
 type Evaluated = any;
 
 interface FirewallConfig {

@@ -1,7 +1,7 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnyFediEvent, Deployer, hasErrorCode, type Plan } from "@fediversity/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
 
 let fleet: Fleet;
@@ -30,7 +30,10 @@ function deployer(scenario = "success"): Deployer {
 
 async function nixops4Calls(): Promise<string[][]> {
   const text = await readFile(fleet.nixops4Log, "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l).argv as string[]);
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).argv as string[]);
 }
 
 async function apply(plan: Plan, scenario?: string) {
@@ -66,11 +69,16 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
       "verify:done",
     ]);
     expect(report.applied).toEqual(["default.store1", "default.web1", "default.web2"]);
-    expect(await nixops4Calls()).toEqual([["apply", "default.store1", "default.web1", "default.web2", "--no-interactive", "--show-trace"]]);
+    expect(await nixops4Calls()).toEqual([
+      ["apply", "default.store1", "default.web1", "default.web2", "--no-interactive", "--show-trace"],
+    ]);
 
     // storage: layout applied, buckets and keys exist, with the SDK's credentials
     expect(fleet.admin.layout().version).toBe(1);
-    expect(fleet.admin.bucket("e2e-alpha-media")?.website).toEqual({ indexDocument: "index.html", errorDocument: null }); // website access on
+    expect(fleet.admin.bucket("e2e-alpha-media")?.website).toEqual({
+      indexDocument: "index.html",
+      errorDocument: null,
+    }); // website access on
     expect(fleet.admin.violations).toEqual([]);
 
     // secret files: uploaded root-only, exactly where the generated Nix expects them
@@ -85,7 +93,11 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     // verification: units, HTTP through the machine, S3 round trip with each key
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.checks.map((c) => c.check)).toEqual(
-      expect.arrayContaining(["unit probeapp.service", `GET http://alpha.example.org:${fleet.healthPort}/health`, "S3 round trip e2e-alpha-media"]),
+      expect.arrayContaining([
+        "unit probeapp.service",
+        `GET http://alpha.example.org:${fleet.healthPort}/health`,
+        "S3 round trip e2e-alpha-media",
+      ]),
     );
     const state = await fleet.state.read("e2e");
     expect(state.appliedAt).toBeDefined();
@@ -95,7 +107,11 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
 
   it("does nothing the second time", async () => {
     const state = await fleet.state.read("e2e");
-    const before = { calls: (await nixops4Calls()).length, systemctl: (await fleet.hosts.web1.systemctlCalls()).length, writes: fleet.admin.writeCalls().length };
+    const before = {
+      calls: (await nixops4Calls()).length,
+      systemctl: (await fleet.hosts.web1.systemctlCalls()).length,
+      writes: fleet.admin.writeCalls().length,
+    };
     const report = await apply(fleet.plan(state));
     expect(report.upToDate).toBe(true);
     expect(report.steps).toEqual([]);
@@ -113,7 +129,9 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     expect(report.applied).toEqual(["default.web1"]);
     expect((await nixops4Calls()).at(-1)).toEqual(["apply", "default.web1", "--no-interactive", "--show-trace"]);
     expect(report.steps.find((s) => s.step === "upload")!.status).toBe("skipped"); // no secret changed
-    expect(report.steps.find((s) => s.step === "storage")!.summary).toMatch(/layout up to date.*bucket\(s\) up to date/);
+    expect(report.steps.find((s) => s.step === "storage")!.summary).toMatch(
+      /layout up to date.*bucket\(s\) up to date/,
+    );
     expect(fleet.admin.writeCalls().length).toBe(writes); // storage provisioning is idempotent
   });
 
@@ -147,7 +165,17 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
       JSON.stringify(events),
       errors.join("\n"),
       await readFile(join(fleet.dir, ".fedi", "state.json"), "utf8"),
-      ...(await Promise.all(["flake.nix", "deployment.nix", "plan.json", "machines/store1.nix", "machines/web1.nix", "machines/web2.nix", "nix/fediversity-secrets.nix"].map((f) => readFile(join(deployDir, f), "utf8")))),
+      ...(await Promise.all(
+        [
+          "flake.nix",
+          "deployment.nix",
+          "plan.json",
+          "machines/store1.nix",
+          "machines/web1.nix",
+          "machines/web2.nix",
+          "nix/fediversity-secrets.nix",
+        ].map((f) => readFile(join(deployDir, f), "utf8")),
+      )),
     ];
     for (const value of values) for (const text of texts) expect(text.includes(value)).toBe(false);
     expect(events.length).toBeGreaterThan(20);

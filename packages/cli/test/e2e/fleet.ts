@@ -1,24 +1,28 @@
 // A loopback fleet for end-to-end tests: NixOS-like sshd hosts (core's host double), the Garage admin double,
 // a real S3 server (s3rver), the NixOps4 double, and a small HTTP service the health checks probe.
-import { createServer, type Server } from "node:http";
+
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   createPlan,
   createRegistry,
+  type DeploymentState,
   defineService,
   FileSecretStore,
   type Plan,
-  type DeploymentState,
   StateStore,
 } from "@fediversity/core";
 import { garage } from "@fediversity/storage-garage";
 import { z } from "zod";
 import { type NixosHostDouble, startNixosHostDouble } from "../../../core/test/fixtures/nixos-host-double.js";
-import { startGarageAdminDouble, type GarageAdminDouble } from "../../../storage-garage/test/doubles/garage-admin-double.js";
-import { startS3rver, type RunningS3rver } from "../../../storage-garage/test/support/s3rver.js";
+import {
+  type GarageAdminDouble,
+  startGarageAdminDouble,
+} from "../../../storage-garage/test/doubles/garage-admin-double.js";
+import { type RunningS3rver, startS3rver } from "../../../storage-garage/test/support/s3rver.js";
 
 /** The NixOps4 double executable of core's tests. */
 export const NIXOPS4_DOUBLE = fileURLToPath(new URL("../../../core/test/doubles/nixops4-double.mjs", import.meta.url));
@@ -54,7 +58,15 @@ export function probeApp(healthPort: number) {
       tcpPorts: [80, 443],
     }),
     nixos: (ctx, o) => ({
-      services: { probeapp: { enable: true, domain: o.domain, motto: o.motto, environmentFile: ctx.secretPath("env"), bucket: ctx.s3!.buckets.media!.name } },
+      services: {
+        probeapp: {
+          enable: true,
+          domain: o.domain,
+          motto: o.motto,
+          environmentFile: ctx.secretPath("env"),
+          bucket: ctx.s3!.buckets.media!.name,
+        },
+      },
     }),
     checks: (_ctx, o) => [
       { kind: "systemd-unit", unit: "probeapp.service" },
@@ -66,7 +78,7 @@ export function probeApp(healthPort: number) {
 /** Everything a fleet test needs, and how to tear it down. */
 export interface Fleet {
   dir: string;
-  hosts: Record<string, NixosHostDouble>;
+  hosts: { store1: NixosHostDouble; web1: NixosHostDouble; web2: NixosHostDouble };
   admin: GarageAdminDouble;
   s3: RunningS3rver;
   health: Server;
@@ -125,7 +137,11 @@ export async function startFleet(): Promise<Fleet> {
         name,
         host: "127.0.0.1",
         roles,
-        ssh: { port: hosts[name].port, hostPublicKey: hosts[name].hostPublicKey, identityFile: hosts[name].clientKeyPath },
+        ssh: {
+          port: hosts[name].port,
+          hostPublicKey: hosts[name].hostPublicKey,
+          identityFile: hosts[name].clientKeyPath,
+        },
         resources: { cpus: 4, memoryMiB: 2048, diskGiB: 20 },
       });
       return {
@@ -136,11 +152,19 @@ export async function startFleet(): Promise<Fleet> {
           options: {
             replicationFactor: 1,
             firewall: "open",
-            ports: { admin: Number(new URL(admin.url).port), s3: Number(new URL(s3?.endpoint ?? "http://x:3900").port) },
+            ports: {
+              admin: Number(new URL(admin.url).port),
+              s3: Number(new URL(s3?.endpoint ?? "http://x:3900").port),
+            },
           },
         },
         services: [
-          { name: "alpha", kind: "probeapp", options: { domain: "alpha.example.org", motto: changes.motto ?? "hello" }, machine: "web1" },
+          {
+            name: "alpha",
+            kind: "probeapp",
+            options: { domain: "alpha.example.org", motto: changes.motto ?? "hello" },
+            machine: "web1",
+          },
           { name: "beta", kind: "probeapp", options: { domain: "beta.example.org" }, machine: "web2" },
         ],
         reserve: { cpus: 0, memoryMiB: 0, diskGiB: 1 },
@@ -161,7 +185,10 @@ export async function startFleet(): Promise<Fleet> {
   const { ensureSecrets } = await import("@fediversity/core");
   await ensureSecrets(secrets, first.secrets);
   for (const k of first.keys) {
-    keys.push({ accessKeyId: (await secrets.get(k.accessKeyIdSecret))!, secretAccessKey: (await secrets.get(k.secretKeySecret))! });
+    keys.push({
+      accessKeyId: (await secrets.get(k.accessKeyIdSecret))!,
+      secretAccessKey: (await secrets.get(k.secretKeySecret))!,
+    });
   }
   s3 = await startS3rver({ buckets: first.buckets.map((b) => b.name), keys });
   return fleet;

@@ -1,6 +1,6 @@
 import { FediError, isFediError } from "../errors.js";
 import { FediEvents } from "../events.js";
-import { MachinePool, type RetryOptions, type SshTarget, preflight, shellQuote } from "../machine/index.js";
+import { MachinePool, preflight, type RetryOptions, type SshTarget, shellQuote } from "../machine/index.js";
 import { NixOps4Driver, prepareDeploymentRepo } from "../nixops4/index.js";
 import { hashOf } from "../plan/allocate.js";
 import { diffAgainstState } from "../plan/diff.js";
@@ -18,7 +18,16 @@ import { syncSecretFiles } from "./secret-files.js";
 import { type SshAuthOptions, sshTarget } from "./targets.js";
 
 /** Steps of {@link Deployer.apply}, in order. */
-export const APPLY_STEPS = ["render", "secrets", "preflight", "storage", "upload", "nixops4", "activate", "verify"] as const;
+export const APPLY_STEPS = [
+  "render",
+  "secrets",
+  "preflight",
+  "storage",
+  "upload",
+  "nixops4",
+  "activate",
+  "verify",
+] as const;
 /** A step of {@link Deployer.apply}. */
 export type ApplyStep = (typeof APPLY_STEPS)[number];
 
@@ -116,7 +125,12 @@ export class Deployer {
       ...(o.ssh?.retry ? { retry: o.ssh.retry } : {}),
       ...(o.ssh?.connectTimeoutMs ? { connectTimeoutMs: o.ssh.connectTimeoutMs } : {}),
       onEvent: (e) => {
-        if (e.type === "retrying") this.events.report("log", { message: `retrying ${e.operation} on ${e.machine} (attempt ${e.attempt})` }, { level: "warn", machine: e.machine });
+        if (e.type === "retrying")
+          this.events.report(
+            "log",
+            { message: `retrying ${e.operation} on ${e.machine} (attempt ${e.attempt})` },
+            { level: "warn", machine: e.machine },
+          );
       },
     });
     try {
@@ -129,7 +143,11 @@ export class Deployer {
           report.upToDate = true;
           return;
         }
-        if ((current.diff.removed.length > 0 || current.diff.moved.length > 0) && options.confirm && !(await options.confirm(current))) {
+        if (
+          (current.diff.removed.length > 0 || current.diff.moved.length > 0) &&
+          options.confirm &&
+          !(await options.confirm(current))
+        ) {
           throw new FediError("CANCELLED", "Nothing was changed: the removals and moves were not confirmed.", {
             hint: "Re-run and confirm, or pass --yes.",
           });
@@ -151,8 +169,19 @@ export class Deployer {
           try {
             const summary = await fn();
             const durationMs = Date.now() - t0;
-            report.steps.push({ step: name, status: summary === undefined ? "skipped" : "done", summary: summary ?? "nothing to do", durationMs });
-            this.events.report("step.end", { step: name, ok: true, durationMs, skipped: summary === undefined, summary: summary ?? "nothing to do" });
+            report.steps.push({
+              step: name,
+              status: summary === undefined ? "skipped" : "done",
+              summary: summary ?? "nothing to do",
+              durationMs,
+            });
+            this.events.report("step.end", {
+              step: name,
+              ok: true,
+              durationMs,
+              skipped: summary === undefined,
+              summary: summary ?? "nothing to do",
+            });
             if (resumable) {
               done.add(name);
               progress.progress = { ...progress.progress!, completed: [...done] };
@@ -167,39 +196,78 @@ export class Deployer {
           }
         };
 
-        await step("render", async () => {
-          const written = await writeDeploymentDir(o.deployDir, deploymentFiles(current));
-          this.events.report("render.written", { dir: o.deployDir, ...written });
-          const repo = await prepareDeploymentRepo(o.deployDir, { message: `fedi apply: ${current.deployment.name}` });
-          return `${written.written.length} file(s) written, ${written.removed.length} removed; commit ${repo.commit.slice(0, 12)}`;
-        }, false);
-
-        await step("secrets", async () => {
-          const r = await ensureSecrets(o.secrets, current.secrets);
-          for (const name of r.created) this.events.report("secret.generated", { name });
-          this.#redact = await redactor(o.secrets);
-          return `${r.created.length} generated, ${r.kept.length} kept`;
-        }, false);
-
-        await step("preflight", async () => {
-          const machines = current.machines.map((m) => ({ target: targets.get(m.name)!, expect: expectations(m, current) }));
-          const r = await preflight(pool, machines, {
-            ...(signal ? { signal } : {}),
-            onMachine: (machine, facts) => {
-              if (facts) this.events.report("preflight.facts", { system: facts.system, memoryMiB: facts.memoryMiB, freeDiskGiB: facts.freeDiskGiB, isNixOS: facts.isNixOS }, { machine });
-            },
-          });
-          for (const p of r.problems) {
-            this.events.report("preflight.problem", { check: p.check, expected: p.expected, actual: p.actual, hint: p.hint }, { level: "error", machine: p.machine });
-          }
-          if (!r.ok) {
-            throw new FediError("PREFLIGHT_FAILED", `${r.problems.length} problem(s) on ${new Set(r.problems.map((p) => p.machine)).size} machine(s); nothing was changed.`, {
-              issues: r.problems.map((p) => ({ path: `machines.${p.machine}`, message: `${p.check}: expected ${p.expected}, found ${p.actual}. ${p.hint}`, code: p.code ?? p.check })),
-              hint: "Fix every problem listed, then run apply again.",
+        await step(
+          "render",
+          async () => {
+            const written = await writeDeploymentDir(o.deployDir, deploymentFiles(current));
+            this.events.report("render.written", { dir: o.deployDir, ...written });
+            const repo = await prepareDeploymentRepo(o.deployDir, {
+              message: `fedi apply: ${current.deployment.name}`,
             });
-          }
-          return `${current.machines.length} machine(s) ready`;
-        }, false);
+            return `${written.written.length} file(s) written, ${written.removed.length} removed; commit ${repo.commit.slice(0, 12)}`;
+          },
+          false,
+        );
+
+        await step(
+          "secrets",
+          async () => {
+            const r = await ensureSecrets(o.secrets, current.secrets);
+            for (const name of r.created) this.events.report("secret.generated", { name });
+            this.#redact = await redactor(o.secrets);
+            return `${r.created.length} generated, ${r.kept.length} kept`;
+          },
+          false,
+        );
+
+        await step(
+          "preflight",
+          async () => {
+            const machines = current.machines.map((m) => ({
+              target: targets.get(m.name)!,
+              expect: expectations(m, current),
+            }));
+            const r = await preflight(pool, machines, {
+              ...(signal ? { signal } : {}),
+              onMachine: (machine, facts) => {
+                if (facts)
+                  this.events.report(
+                    "preflight.facts",
+                    {
+                      system: facts.system,
+                      memoryMiB: facts.memoryMiB,
+                      freeDiskGiB: facts.freeDiskGiB,
+                      isNixOS: facts.isNixOS,
+                    },
+                    { machine },
+                  );
+              },
+            });
+            for (const p of r.problems) {
+              this.events.report(
+                "preflight.problem",
+                { check: p.check, expected: p.expected, actual: p.actual, hint: p.hint },
+                { level: "error", machine: p.machine },
+              );
+            }
+            if (!r.ok) {
+              throw new FediError(
+                "PREFLIGHT_FAILED",
+                `${r.problems.length} problem(s) on ${new Set(r.problems.map((p) => p.machine)).size} machine(s); nothing was changed.`,
+                {
+                  issues: r.problems.map((p) => ({
+                    path: `machines.${p.machine}`,
+                    message: `${p.check}: expected ${p.expected}, found ${p.actual}. ${p.hint}`,
+                    code: p.code ?? p.check,
+                  })),
+                  hint: "Fix every problem listed, then run apply again.",
+                },
+              );
+            }
+            return `${current.machines.length} machine(s) ready`;
+          },
+          false,
+        );
 
         await step("storage", async () => {
           const storage = o.registry.storage(current.storage.kind);
@@ -234,7 +302,12 @@ export class Deployer {
             ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
             hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
             redact: (t) => this.#redact(t),
-            onLine: (line) => this.events.report("nixops4.line", { stream: line.stream, text: line.text }, { level: "debug", ...(line.machine ? { machine: line.machine } : {}) }),
+            onLine: (line) =>
+              this.events.report(
+                "nixops4.line",
+                { stream: line.stream, text: line.text },
+                { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
+              ),
           });
           report.applied = machines.map(memberPath);
           const r = await driver.apply({ members: report.applied, showTrace: true, ...(signal ? { signal } : {}) });
@@ -245,7 +318,9 @@ export class Deployer {
           if (uploadedOn.size === 0) return undefined;
           for (const [name, files] of uploadedOn) {
             const m = current.machines.find((x) => x.name === name)!;
-            const units = [...new Set(m.secretFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.neededBy))].sort();
+            const units = [
+              ...new Set(m.secretFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.neededBy)),
+            ].sort();
             const command = [
               "systemctl restart fediversity-secrets.service",
               ...(units.length ? [`systemctl try-restart ${units.map(shellQuote).join(" ")}`] : []),
@@ -259,10 +334,14 @@ export class Deployer {
           report.checks = await this.#verify(current, pool, targets, signal);
           const failed = report.checks.filter((c) => !c.ok);
           if (failed.length > 0) {
-            throw new FediError("VERIFY_FAILED", `${failed.length} of ${report.checks.length} check(s) failed after apply.`, {
-              issues: failed.map((c) => ({ path: `${c.machine}/${c.owner}`, message: `${c.check}: ${c.detail}` })),
-              hint: "Look at the failing units with `journalctl -u <unit>` on the machine; re-run apply to verify again.",
-            });
+            throw new FediError(
+              "VERIFY_FAILED",
+              `${failed.length} of ${report.checks.length} check(s) failed after apply.`,
+              {
+                issues: failed.map((c) => ({ path: `${c.machine}/${c.owner}`, message: `${c.check}: ${c.detail}` })),
+                hint: "Look at the failing units with `journalctl -u <unit>` on the machine; re-run apply to verify again.",
+              },
+            );
           }
           return `${report.checks.length} check(s) passed`;
         });
@@ -271,7 +350,11 @@ export class Deployer {
       });
     } catch (error) {
       const message = isFediError(error) ? error.message : String(error);
-      this.events.report("run.end", { ok: false, durationMs: Date.now() - started, summary: message }, { level: "error" });
+      this.events.report(
+        "run.end",
+        { ok: false, durationMs: Date.now() - started, summary: message },
+        { level: "error" },
+      );
       throw error;
     } finally {
       await pool.closeAll();
@@ -289,10 +372,17 @@ export class Deployer {
   async status(plan: Plan, options: { signal?: AbortSignal } = {}): Promise<StatusReport> {
     const o = this.#options;
     this.events.report("run.start", { command: "status", deployment: plan.deployment.name });
-    const pool = new MachinePool({ concurrency: o.ssh?.concurrency ?? 8, ...(o.ssh?.retry ? { retry: o.ssh.retry } : {}) });
+    const pool = new MachinePool({
+      concurrency: o.ssh?.concurrency ?? 8,
+      ...(o.ssh?.retry ? { retry: o.ssh.retry } : {}),
+    });
     const targets = new Map(plan.machines.map((m) => [m.name, sshTarget(m, o.ssh)]));
     try {
-      const facts = await preflight(pool, plan.machines.map((m) => ({ target: targets.get(m.name)!, expect: expectations(m, plan) })), options.signal ? { signal: options.signal } : {});
+      const facts = await preflight(
+        pool,
+        plan.machines.map((m) => ({ target: targets.get(m.name)!, expect: expectations(m, plan) })),
+        options.signal ? { signal: options.signal } : {},
+      );
       const machines = plan.machines.map((m) => {
         const f = facts.facts[m.name];
         const unreachable = facts.problems.find((p) => p.machine === m.name && p.check === "ssh");
@@ -319,7 +409,8 @@ export class Deployer {
     const jobs: Array<Promise<CheckResult>> = [];
     for (const inst of plan.instances) {
       if (only && !only.has(inst.machine)) continue;
-      for (const check of inst.checks) jobs.push(runHealthCheck(pool, targets.get(inst.machine)!, inst.name, check, signal ? { signal } : {}));
+      for (const check of inst.checks)
+        jobs.push(runHealthCheck(pool, targets.get(inst.machine)!, inst.name, check, signal ? { signal } : {}));
     }
     for (const { machine, check } of plan.storage.checks) {
       if (only && !only.has(machine)) continue;
@@ -330,20 +421,38 @@ export class Deployer {
     if (withStorage && storage?.runtime && plan.buckets.length > 0) {
       const verified = await storage.runtime.verify(await this.#storageInput(plan, pool, signal));
       for (const v of verified) {
-        results.push({ machine: plan.storage.nodes[0]?.machine ?? "", owner: "storage", check: `S3 round trip ${v.bucket}`, ok: v.ok, detail: v.detail });
+        results.push({
+          machine: plan.storage.nodes[0]?.machine ?? "",
+          owner: "storage",
+          check: `S3 round trip ${v.bucket}`,
+          ok: v.ok,
+          detail: v.detail,
+        });
       }
     }
-    for (const r of results) this.events.report("verify.check", { check: r.check, ok: r.ok, detail: r.detail }, { level: r.ok ? "info" : "error", machine: r.machine, ...(r.owner !== "storage" ? { service: r.owner } : {}) });
+    for (const r of results)
+      this.events.report(
+        "verify.check",
+        { check: r.check, ok: r.ok, detail: r.detail },
+        { level: r.ok ? "info" : "error", machine: r.machine, ...(r.owner !== "storage" ? { service: r.owner } : {}) },
+      );
     return results;
   }
 
   async #storageInput(plan: Plan, pool: MachinePool, signal: AbortSignal | undefined): Promise<StorageRuntimeInput> {
     const o = this.#options;
     const byName = new Map(plan.machines.map((m) => [m.name, m]));
-    const nodes: StorageNode[] = plan.storage.nodes.map((n) => ({ machine: facts(byName.get(n.machine)!), zone: n.zone, capacityBytes: n.capacityBytes }));
+    const nodes: StorageNode[] = plan.storage.nodes.map((n) => ({
+      machine: facts(byName.get(n.machine)!),
+      zone: n.zone,
+      capacityBytes: n.capacityBytes,
+    }));
     const read = async (name: string) => {
       const value = await o.secrets.get(name);
-      if (value === undefined) throw new FediError("SECRET_FAILED", `Secret '${name}' is missing from the secret store.`, { hint: "Run apply again: it generates missing secrets." });
+      if (value === undefined)
+        throw new FediError("SECRET_FAILED", `Secret '${name}' is missing from the secret store.`, {
+          hint: "Run apply again: it generates missing secrets.",
+        });
       return value;
     };
     const keys = new Map(plan.keys.map((k) => [k.name, k]));
@@ -355,7 +464,11 @@ export class Deployer {
           public: b.public,
           ...(b.cors ? { cors: b.cors } : {}),
           ...(b.quotas ? { quotas: b.quotas } : {}),
-          key: { name: key.name, accessKeyId: await read(key.accessKeyIdSecret), secretAccessKey: await read(key.secretKeySecret) },
+          key: {
+            name: key.name,
+            accessKeyId: await read(key.accessKeyIdSecret),
+            secretAccessKey: await read(key.secretKeySecret),
+          },
         };
       }),
     );
@@ -402,7 +515,9 @@ function facts(m: PlannedMachine): MachineFacts {
 /** What preflight expects of a machine: its system, the memory the plan uses, and free disk for new instances. */
 function expectations(m: PlannedMachine, plan: Plan): { system: string; memoryMiB: number; diskGiB: number } {
   const fresh = new Set([...plan.diff.added, ...plan.diff.moved.map((x) => x.instance)]);
-  const disk = plan.instances.filter((i) => i.machine === m.name && fresh.has(i.name)).reduce((s, i) => s + i.requirements.diskGiB, 0);
+  const disk = plan.instances
+    .filter((i) => i.machine === m.name && fresh.has(i.name))
+    .reduce((s, i) => s + i.requirements.diskGiB, 0);
   return { system: m.system, memoryMiB: m.used.memoryMiB, diskGiB: Math.max(1, disk) };
 }
 

@@ -63,8 +63,19 @@ export async function runHealthCheck(
     const status = Number.parseInt(r.stdout.trim(), 10);
     const expected = check.expectStatus ?? [200];
     const ok = r.code === 0 && expected.includes(status);
-    return { ...base, ok, detail: Number.isFinite(status) && status > 0 ? `HTTP ${status}` : r.stderr.trim().split("\n").at(-1) || `curl exit ${r.code}` };
+    return {
+      ...base,
+      ok,
+      detail:
+        Number.isFinite(status) && status > 0
+          ? `HTTP ${status}`
+          : r.stderr.trim().split("\n").at(-1) || `curl exit ${r.code}`,
+    };
   }
   const r = await pool.exec(target, check.command, execOptions);
-  return { ...base, ok: r.code === 0, detail: r.code === 0 ? "ok" : `exit ${r.code}: ${r.stderr.trim().split("\n").at(-1) ?? ""}` };
+  return {
+    ...base,
+    ok: r.code === 0,
+    detail: r.code === 0 ? "ok" : `exit ${r.code}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`,
+  };
 }

@@ -1,4 +1,13 @@
-export { Deployer, APPLY_STEPS, type ApplyStep, type ApplyOptions, type ApplyReport, type DeployerOptions, type StatusReport, type StepReport } from "./deployer.js";
-export { runHealthCheck, describeCheck, type CheckResult } from "./health-checks.js";
-export { syncSecretFiles, type SecretSyncResult } from "./secret-files.js";
-export { sshTarget, type SshAuthOptions } from "./targets.js";
+export {
+  APPLY_STEPS,
+  type ApplyOptions,
+  type ApplyReport,
+  type ApplyStep,
+  Deployer,
+  type DeployerOptions,
+  type StatusReport,
+  type StepReport,
+} from "./deployer.js";
+export { type CheckResult, describeCheck, runHealthCheck } from "./health-checks.js";
+export { type SecretSyncResult, syncSecretFiles } from "./secret-files.js";
+export { type SshAuthOptions, sshTarget } from "./targets.js";

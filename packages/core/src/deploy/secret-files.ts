@@ -3,8 +3,8 @@ import type { MachinePool, SshTarget } from "../machine/index.js";
 import { shellQuote } from "../machine/index.js";
 import type { PlannedMachine } from "../plan/types.js";
 import { SECRET_DIRS } from "../plan/types.js";
-import { renderSecretFile } from "../secrets/index.js";
 import type { SecretStore } from "../secrets/index.js";
+import { renderSecretFile } from "../secrets/index.js";
 
 /** What {@link syncSecretFiles} did on one machine. */
 export interface SecretSyncResult {

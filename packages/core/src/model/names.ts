@@ -3,12 +3,18 @@ import { z } from "zod";
 /** A DNS label: 1–63 characters of `a-z`, `0-9` and `-`, not starting or ending with `-`. Used for machine names. */
 export const DnsLabel = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'",
+  );
 
 /** A name of a deployment or a service instance: a DNS label (it becomes part of bucket, secret and unit names). */
 export const InstanceName = z
   .string()
-  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "must start with a letter and use only a-z, 0-9 and '-' (at most 40 characters, not ending with '-')");
+  .regex(
+    /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/,
+    "must start with a letter and use only a-z, 0-9 and '-' (at most 40 characters, not ending with '-')",
+  );
 
 /** A fully qualified domain name such as `social.example.org` (lowercase, at least two labels). */
 export const DomainName = z

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
 import { validateOpenSshPublicKey } from "../machine/host-key.js";
+import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
 
 /** An OpenSSH public key line, validated (type, base64 blob, embedded type). */
 export const SshPublicKeyLine = z.string().superRefine((value, ctx) => {
@@ -12,7 +12,10 @@ export const SshPublicKeyLine = z.string().superRefine((value, ctx) => {
 export const MachineSsh = z
   .object({
     /** Login user. Default `root`. */
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name").default("root"),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name")
+      .default("root"),
     /** SSH port. Default 22. */
     port: Port.default(22),
     /** The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused. */
@@ -51,7 +54,10 @@ export const Machine = z
     /** Roles; omitted means the machine may do anything. */
     roles: z.array(MachineRole).min(1).optional(),
     /** Failure zone (rack, room, site); storage replicas are spread across zones. */
-    zone: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'").optional(),
+    zone: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'")
+      .optional(),
     /** Nix system of the machine. Default `x86_64-linux`. */
     system: z.enum(["x86_64-linux", "aarch64-linux"]).default("x86_64-linux"),
     /** Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets). */
@@ -156,4 +162,4 @@ export const DEFAULT_PINS = {
   flakeParts: "github:hercules-ci/flake-parts/427bf4bd9435fdf21321c8cc628c24efc14c0f7a",
 } as const;
 
-export { DomainName, EmailAddress, InstanceName, DnsLabel, HostAddress, Port };
+export { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port };

@@ -8,7 +8,10 @@ const MAX_BUCKET = 63;
  * bucket id. Long names are shortened with a hash suffix so they stay unique.
  */
 export function bucketName(deployment: string, instance: string, id: string): string {
-  const raw = `${deployment}-${instance}-${id}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const raw = `${deployment}-${instance}-${id}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   if (raw.length <= MAX_BUCKET) return raw.length >= 3 ? raw : `${raw}-bucket`;
   const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
   return `${raw.slice(0, MAX_BUCKET - 9).replace(/-+$/, "")}-${hash}`;
@@ -31,5 +34,7 @@ export function secretFileName(owner: string, id: string): string {
 
 /** Stable SHA-256 hex of a JSON-serialisable value (keys in insertion order). */
 export function hashOf(value: unknown): string {
-  return createHash("sha256").update(typeof value === "string" ? value : JSON.stringify(value)).digest("hex");
+  return createHash("sha256")
+    .update(typeof value === "string" ? value : JSON.stringify(value))
+    .digest("hex");
 }

@@ -12,7 +12,12 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
   const current = new Map(plan.instances.map((i) => [i.name, i]));
   const added = plan.instances.filter((i) => !(i.name in prevInstances)).map((i) => i.name);
   const changed = plan.instances
-    .filter((i) => prevInstances[i.name] && prevInstances[i.name]!.machine === i.machine && prevInstances[i.name]!.fingerprint !== i.fingerprint)
+    .filter(
+      (i) =>
+        prevInstances[i.name] &&
+        prevInstances[i.name]!.machine === i.machine &&
+        prevInstances[i.name]!.fingerprint !== i.fingerprint,
+    )
     .map((i) => i.name);
   const moved = plan.instances
     .filter((i) => prevInstances[i.name] && prevInstances[i.name]!.machine !== i.machine)
@@ -28,9 +33,19 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
     .map((name) => {
       const prev = prevInstances[name]!;
       const leftovers: Leftover[] = [
-        ...prev.buckets.map((b) => ({ kind: "bucket" as const, name: b, note: `bucket '${b}' and its objects stay in storage` })),
-        ...(prev.key ? [{ kind: "key" as const, name: prev.key, note: `S3 key '${prev.key}' stays valid in storage` }] : []),
-        ...prev.secrets.map((s) => ({ kind: "secret" as const, name: s, note: `secret '${s}' stays in the local secret store` })),
+        ...prev.buckets.map((b) => ({
+          kind: "bucket" as const,
+          name: b,
+          note: `bucket '${b}' and its objects stay in storage`,
+        })),
+        ...(prev.key
+          ? [{ kind: "key" as const, name: prev.key, note: `S3 key '${prev.key}' stays valid in storage` }]
+          : []),
+        ...prev.secrets.map((s) => ({
+          kind: "secret" as const,
+          name: s,
+          note: `secret '${s}' stays in the local secret store`,
+        })),
         {
           kind: "data" as const,
           name: `${prev.kind}:${name}`,
@@ -45,9 +60,12 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
   const machinesChanged = plan.machines
     .filter((m) => prevMachines[m.name]?.configHash !== m.configHash)
     .map((m) => m.name);
-  const machinesRemoved = Object.keys(prevMachines).filter((m) => !planMachines.has(m)).sort(cmp);
+  const machinesRemoved = Object.keys(prevMachines)
+    .filter((m) => !planMachines.has(m))
+    .sort(cmp);
   const upToDate =
     state?.appliedAt !== undefined &&
-    added.length + changed.length + moved.length + removed.length + machinesChanged.length + machinesRemoved.length === 0;
+    added.length + changed.length + moved.length + removed.length + machinesChanged.length + machinesRemoved.length ===
+      0;
   return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved };
 }

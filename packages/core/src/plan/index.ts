@@ -1,6 +1,6 @@
-export * from "./types.js";
-export { createPlan, type PlanInput } from "./plan.js";
-export { validateSpec, type ValidatedSpec, RESERVED_INSTANCE_NAMES } from "./validate.js";
+export { bucketName, isValidBucketName, secretFileName, secretName } from "./allocate.js";
 export { diffAgainstState } from "./diff.js";
-export { placeInstances, type PlacementInstance, type PlacementMachine, type PlacementResult } from "./placement.js";
-export { bucketName, isValidBucketName, secretName, secretFileName } from "./allocate.js";
+export { type PlacementInstance, type PlacementMachine, type PlacementResult, placeInstances } from "./placement.js";
+export { createPlan, type PlanInput } from "./plan.js";
+export * from "./types.js";
+export { RESERVED_INSTANCE_NAMES, type ValidatedSpec, validateSpec } from "./validate.js";

@@ -59,8 +59,10 @@ export function placeInstances(
   const fitProblem = (inst: PlacementInstance, name: string): string | undefined => {
     const m = state.get(name);
     if (!m) return `machine '${name}' is not in the spec`;
-    if (!m.hostsServices) return `machine '${name}' does not host services (${m.excludedBecause ?? "its roles exclude it"})`;
-    if (m.kinds.has(inst.kind)) return `machine '${name}' already runs a ${inst.kind} instance (nixpkgs allows one per machine)`;
+    if (!m.hostsServices)
+      return `machine '${name}' does not host services (${m.excludedBecause ?? "its roles exclude it"})`;
+    if (m.kinds.has(inst.kind))
+      return `machine '${name}' already runs a ${inst.kind} instance (nixpkgs allows one per machine)`;
     const short = shortOf(m.free, inst.needs);
     return short ? `machine '${name}' is short of ${short}` : undefined;
   };
@@ -78,12 +80,16 @@ export function placeInstances(
   for (const inst of byName.filter((i) => i.pin !== undefined)) {
     const problem = fitProblem(inst, inst.pin!);
     if (problem) {
-      issues.push({ path: `${inst.path}.machine`, message: `cannot run '${inst.name}' on the pinned machine: ${problem}` });
+      issues.push({
+        path: `${inst.path}.machine`,
+        message: `cannot run '${inst.name}' on the pinned machine: ${problem}`,
+      });
       continue;
     }
     take(inst, inst.pin!);
     how.set(inst.name, inst.previous && inst.previous !== inst.pin ? "moved" : "pinned");
-    if (inst.previous && inst.previous !== inst.pin) moves.set(inst.name, { from: inst.previous, reason: `pinned to '${inst.pin}'` });
+    if (inst.previous && inst.previous !== inst.pin)
+      moves.set(inst.name, { from: inst.previous, reason: `pinned to '${inst.pin}'` });
   }
   // 2. sticky
   const unplaced: PlacementInstance[] = [];
@@ -113,27 +119,52 @@ export function placeInstances(
       hint: "Moving a service moves its database and files. Free the machine, pin the instance, or re-plan with moves allowed (`--allow-moves`) and migrate its data.",
     });
   }
-  // 3. new instances, largest first
+  // 3. new instances, largest first, each to the feasible machine that ranks first (see `ranksBefore`). One heap per
+  // kind holds the machines without that kind; entries go stale when a machine's free resources change and are
+  // skipped (lazy deletion), so placing n instances on m machines costs O((n + m) log m) rather than O(n * m).
   unplaced.sort((a, b) => b.needs.memoryMiB - a.needs.memoryMiB || b.needs.cpus - a.needs.cpus || cmp(a.name, b.name));
   const all = [...state.values()];
-  for (const inst of unplaced) {
-    let best: (typeof all)[number] | undefined;
-    for (const m of all) {
-      if (!m.hostsServices || m.kinds.has(inst.kind) || shortOf(m.free, inst.needs)) continue;
-      if (
-        !best ||
-        m.free.memoryMiB > best.free.memoryMiB ||
-        (m.free.memoryMiB === best.free.memoryMiB &&
-          (m.free.cpus > best.free.cpus || (m.free.cpus === best.free.cpus && m.name < best.name)))
-      ) {
-        best = m;
-      }
+  const version = new Map(all.map((m) => [m.name, 0]));
+  const heaps = new Map<string, Heap<{ m: (typeof all)[number]; v: number; free: ResourceAmount }>>();
+  const heapOf = (kind: string) => {
+    let heap = heaps.get(kind);
+    if (!heap) {
+      heap = new Heap((a, b) => ranksBefore(a.free, a.m.name, b.free, b.m.name));
+      for (const m of all)
+        if (m.hostsServices && !m.kinds.has(kind)) heap.push({ m, v: version.get(m.name)!, free: { ...m.free } });
+      heaps.set(kind, heap);
     }
+    return heap;
+  };
+  for (const inst of unplaced) {
+    const heap = heapOf(inst.kind);
+    const skipped: Array<{ m: (typeof all)[number]; v: number; free: ResourceAmount }> = [];
+    let best: (typeof all)[number] | undefined;
+    while (heap.size > 0) {
+      const top = heap.pop()!;
+      if (top.v !== version.get(top.m.name) || top.m.kinds.has(inst.kind)) continue; // stale
+      if (top.m.free.memoryMiB < inst.needs.memoryMiB) {
+        skipped.push(top); // nothing below it has more memory
+        break;
+      }
+      if (shortOf(top.m.free, inst.needs)) {
+        skipped.push(top);
+        continue;
+      }
+      best = top.m;
+      break;
+    }
+    for (const entry of skipped) heap.push(entry);
     if (!best) {
       issues.push({ path: inst.path, message: impossibleMessage(inst, all) });
       continue;
     }
     take(inst, best.name);
+    const v = version.get(best.name)! + 1;
+    version.set(best.name, v);
+    for (const [kind, other] of heaps) {
+      if (!best.kinds.has(kind)) other.push({ m: best, v, free: { ...best.free } });
+    }
     how.set(inst.name, moves.has(inst.name) ? "moved" : "placed");
   }
   if (issues.length > 0) {
@@ -164,9 +195,7 @@ function impossibleMessage(
     .sort((a, b) => b.free.memoryMiB - a.free.memoryMiB || cmp(a.name, b.name))
     .slice(0, 3);
   if (candidates.length === 0) return `every service machine already runs a ${inst.kind} instance (one per machine)`;
-  const best = candidates
-    .map((m) => `${m.name} (${shortOf(m.free, inst.needs) ?? "fits"})`)
-    .join("; ");
+  const best = candidates.map((m) => `${m.name} (${shortOf(m.free, inst.needs) ?? "fits"})`).join("; ");
   return `needs ${inst.needs.cpus} CPU, ${inst.needs.memoryMiB} MiB memory, ${inst.needs.diskGiB} GiB disk; best candidates: ${best}`;
 }
 
@@ -177,4 +206,54 @@ function round(n: number): number {
 /** Code-point string comparison (locale-independent, so plans are identical on every machine). */
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether machine a (with `fa` free) ranks before b: more free memory, then more free CPU, then name. */
+function ranksBefore(fa: ResourceAmount, a: string, fb: ResourceAmount, b: string): boolean {
+  if (fa.memoryMiB !== fb.memoryMiB) return fa.memoryMiB > fb.memoryMiB;
+  if (fa.cpus !== fb.cpus) return fa.cpus > fb.cpus;
+  return a < b;
+}
+
+/** A binary heap; `before(a, b)` says whether a comes out first. */
+class Heap<T> {
+  readonly #items: T[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.before(items[l]!, items[m]!)) m = l;
+        if (r < items.length && this.before(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

@@ -61,6 +61,7 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   const machinesByName = new Map(spec.machines.map((m) => [m.name, m]));
+  const machineIndex = new Map(spec.machines.map((m, i) => [m.name, i]));
   const facts = spec.machines.map(machineFacts).sort((a, b) => cmp(a.name, b.name));
   const factsByName = new Map(facts.map((f) => [f.name, f]));
   const deployment = {
@@ -75,13 +76,16 @@ export function createPlan(input: PlanInput): Plan {
   );
   const storageNodes = new Set(storageReq.nodes);
   for (const node of storageReq.nodes) {
-    if (!factsByName.has(node)) throw contract(`storage plugin '${storage.plugin.kind}'`, `names unknown node '${node}'`);
+    if (!factsByName.has(node))
+      throw contract(`storage plugin '${storage.plugin.kind}'`, `names unknown node '${node}'`);
   }
 
   // Service requirements.
   const issues: FediIssue[] = [];
   const reqs = services.map(({ plugin, options }, index) => {
-    const req = callPlugin(`service plugin '${plugin.kind}'`, `services[${index}].options`, () => plugin.requirements(options));
+    const req = callPlugin(`service plugin '${plugin.kind}'`, `services[${index}].options`, () =>
+      plugin.requirements(options),
+    );
     checkRequirements(req, `service plugin '${plugin.kind}'`);
     if (req.acme && !spec.acme) {
       issues.push({
@@ -132,14 +136,21 @@ export function createPlan(input: PlanInput): Plan {
         diskGiB: f.diskGiB - reserve.diskGiB - nodeUse.diskGiB,
       },
       hostsServices,
-      ...(hostsServices ? {} : { excludedBecause: isNode ? "it is a dedicated storage node" : "its roles do not include 'services'" }),
+      ...(hostsServices
+        ? {}
+        : { excludedBecause: isNode ? "it is a dedicated storage node" : "its roles do not include 'services'" }),
     };
   });
   for (const node of storageReq.nodes) {
     const m = placementMachines.find((p) => p.name === node)!;
     if (m.free.cpus < 0 || m.free.memoryMiB < 0 || m.free.diskGiB < 0) {
       throw new FediError("PLACEMENT_IMPOSSIBLE", `Storage node '${node}' is too small for the storage backend.`, {
-        issues: [{ path: `machines[${spec.machines.findIndex((x) => x.name === node)}].resources`, message: `needs ${storageReq.perNode.cpus} CPU, ${storageReq.perNode.memoryMiB} MiB, ${storageReq.perNode.diskGiB} GiB beyond the OS reserve` }],
+        issues: [
+          {
+            path: `machines[${spec.machines.findIndex((x) => x.name === node)}].resources`,
+            message: `needs ${storageReq.perNode.cpus} CPU, ${storageReq.perNode.memoryMiB} MiB, ${storageReq.perNode.diskGiB} GiB beyond the OS reserve`,
+          },
+        ],
         hint: "Give the machine more resources or choose other storage nodes.",
       });
     }
@@ -164,7 +175,8 @@ export function createPlan(input: PlanInput): Plan {
     .map((f) => ({
       machine: f,
       zone: storageReq.layout?.[f.name]?.zone ?? f.zone ?? f.name,
-      capacityBytes: storageReq.layout?.[f.name]?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
+      capacityBytes:
+        storageReq.layout?.[f.name]?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
     }));
   const serviceMachineNames = new Set(placement.machineOf.values());
   const storageSecretPath = (id: string) => `${SECRET_DIRS.installed}/${secretFileName("storage", id)}`;
@@ -191,13 +203,18 @@ export function createPlan(input: PlanInput): Plan {
     const allocated: AllocatedBucket[] = [];
     for (const need of needs) {
       const name = bucketName(spec.name, svc.name, need.id);
-      if (!isValidBucketName(name)) throw contract(`service plugin '${svc.kind}'`, `bucket id '${need.id}' gives invalid name '${name}'`);
+      if (!isValidBucketName(name))
+        throw contract(`service plugin '${svc.kind}'`, `bucket id '${need.id}' gives invalid name '${name}'`);
       const owner = bucketOwner.get(name);
       if (owner) {
-        throw new FediError("ALLOCATION_CONFLICT", `Bucket name '${name}' is claimed by '${owner}' and '${svc.name}'.`, {
-          issues: [{ path: `services[${index}].name`, message: `bucket '${name}' collides` }],
-          hint: "Rename one of the instances.",
-        });
+        throw new FediError(
+          "ALLOCATION_CONFLICT",
+          `Bucket name '${name}' is claimed by '${owner}' and '${svc.name}'.`,
+          {
+            issues: [{ path: `services[${index}].name`, message: `bucket '${name}' collides` }],
+            hint: "Rename one of the instances.",
+          },
+        );
       }
       bucketOwner.set(name, svc.name);
       const publicUrl = need.public ? storage.plugin.publicUrl(name, storage.options, baseStorageCtx) : undefined;
@@ -219,10 +236,24 @@ export function createPlan(input: PlanInput): Plan {
     const secretKeySecret = secretName(svc.name, "s3-secret-key");
     secrets.push({ name: accessKeyIdSecret, generate: { kind: "s3-access-key-id" } });
     secrets.push({ name: secretKeySecret, generate: { kind: "s3-secret-key" } });
-    keys.push({ name: keyName, instance: svc.name, accessKeyIdSecret, secretKeySecret, buckets: allocated.map((b) => b.name) });
+    keys.push({
+      name: keyName,
+      instance: svc.name,
+      accessKeyIdSecret,
+      secretKeySecret,
+      buckets: allocated.map((b) => b.name),
+    });
   });
   for (const s of storageReq.secrets ?? []) secrets.push({ name: secretName("storage", s.id), generate: s.generate });
-  checkUnique(secrets.map((s) => s.name), "secret");
+  checkUnique(
+    secrets.map((s) => s.name),
+    "secret",
+  );
+  const secretsOf = new Map<string, string[]>();
+  for (const s of secrets) {
+    const owner = s.name.slice(0, s.name.indexOf("."));
+    secretsOf.set(owner, [...(secretsOf.get(owner) ?? []), s.name]);
+  }
 
   const storageCtx: StorageContext = {
     ...baseStorageCtx,
@@ -260,7 +291,15 @@ export function createPlan(input: PlanInput): Plan {
         storage.plugin.nixos(storageCtx, node, storage.options),
       ),
     });
-    m.files.push(...secretFiles("storage", storageReq.secretFiles ?? [], storageReq.secrets ?? [], false, `storage plugin '${storage.plugin.kind}'`));
+    m.files.push(
+      ...secretFiles(
+        "storage",
+        storageReq.secretFiles ?? [],
+        storageReq.secrets ?? [],
+        false,
+        `storage plugin '${storage.plugin.kind}'`,
+      ),
+    );
   }
 
   const instances: PlannedInstance[] = spec.services.map((svc, index) => {
@@ -275,7 +314,10 @@ export function createPlan(input: PlanInput): Plan {
       deployment,
       secretPath: (id) => {
         if (!(req.secretFiles ?? []).some((f) => f.id === id)) {
-          throw contract(`service plugin '${svc.kind}'`, `asks for the path of secret file '${id}', which it did not declare`);
+          throw contract(
+            `service plugin '${svc.kind}'`,
+            `asks for the path of secret file '${id}', which it did not declare`,
+          );
         }
         return `${SECRET_DIRS.installed}/${secretFileName(svc.name, id)}`;
       },
@@ -289,11 +331,23 @@ export function createPlan(input: PlanInput): Plan {
         : {}),
     };
     const label = `${svc.name} (${svc.kind})`;
-    const body = callPlugin(`service plugin '${svc.kind}'`, `services[${index}].options`, () => plugin.nixos(ctx, options));
-    const checks: HealthCheck[] = callPlugin(`service plugin '${svc.kind}'`, `services[${index}].options`, () => plugin.checks(ctx, options));
+    const body = callPlugin(`service plugin '${svc.kind}'`, `services[${index}].options`, () =>
+      plugin.nixos(ctx, options),
+    );
+    const checks: HealthCheck[] = callPlugin(`service plugin '${svc.kind}'`, `services[${index}].options`, () =>
+      plugin.checks(ctx, options),
+    );
     m.instances.push(svc.name);
     m.modules.push({ label, body });
-    m.files.push(...secretFiles(svc.name, req.secretFiles ?? [], req.secrets ?? [], (req.buckets ?? []).length > 0, `service plugin '${svc.kind}'`));
+    m.files.push(
+      ...secretFiles(
+        svc.name,
+        req.secretFiles ?? [],
+        req.secrets ?? [],
+        (req.buckets ?? []).length > 0,
+        `service plugin '${svc.kind}'`,
+      ),
+    );
     for (const p of req.tcpPorts ?? []) m.ports.add(p);
     m.acme ||= req.acme === true;
     addUse(m.used, req);
@@ -309,7 +363,7 @@ export function createPlan(input: PlanInput): Plan {
       domains: [...(req.domains ?? [])],
       buckets: (bucketsOf ?? []).map((b) => b.name),
       ...(bucketsOf ? { key: `${spec.name}-${svc.name}` } : {}),
-      secrets: secrets.filter((s) => s.name.startsWith(`${svc.name}.`)).map((s) => s.name),
+      secrets: secretsOf.get(svc.name) ?? [],
       checks,
       fingerprint: "",
       placement: how,
@@ -322,14 +376,18 @@ export function createPlan(input: PlanInput): Plan {
   if (storage.plugin.clientNixos) {
     for (const f of baseStorageCtx.serviceMachines) {
       const body = storage.plugin.clientNixos(storageCtx, f, storage.options);
-      if (body !== undefined) perMachine.get(f.name)!.modules.push({ label: `storage client (${storage.plugin.kind})`, body });
+      if (body !== undefined)
+        perMachine.get(f.name)!.modules.push({ label: `storage client (${storage.plugin.kind})`, body });
     }
   }
 
   const machines: PlannedMachine[] = facts.map((f) => {
     const m = perMachine.get(f.name)!;
     const spec_ = machinesByName.get(f.name)!;
-    checkUnique(m.files.map((x) => x.name), `secret file on machine '${f.name}'`);
+    checkUnique(
+      m.files.map((x) => x.name),
+      `secret file on machine '${f.name}'`,
+    );
     const files = [...m.files].sort((a, b) => cmp(a.name, b.name));
     const tcpPorts = [...m.ports].sort((a, b) => a - b);
     const nixosModule = buildMachineModule({
@@ -341,7 +399,7 @@ export function createPlan(input: PlanInput): Plan {
       acme: m.acme && spec.acme ? { email: spec.acme.email, staging: spec.acme.staging } : undefined,
       secretFiles: files,
       extra: spec_.nixos,
-      extraPath: `machines[${spec.machines.indexOf(spec_)}].nixos`,
+      extraPath: `machines[${machineIndex.get(f.name)}].nixos`,
     });
     return {
       name: f.name,
@@ -367,7 +425,12 @@ export function createPlan(input: PlanInput): Plan {
   });
 
   for (const inst of instances as Array<PlannedInstance & { _body?: NixInput }>) {
-    inst.fingerprint = hashOf({ kind: inst.kind, machine: inst.machine, options: inst.options, module: safeJson(inst._body) });
+    inst.fingerprint = hashOf({
+      kind: inst.kind,
+      machine: inst.machine,
+      options: inst.options,
+      module: safeJson(inst._body),
+    });
     delete inst._body;
   }
   instances.sort((a, b) => cmp(a.name, b.name));
@@ -396,7 +459,16 @@ export function createPlan(input: PlanInput): Plan {
     buckets,
     keys,
     secrets,
-    diff: { upToDate: true, added: [], removed: [], changed: [], moved: [], machinesChanged: [], machinesAdded: [], machinesRemoved: [] },
+    diff: {
+      upToDate: true,
+      added: [],
+      removed: [],
+      changed: [],
+      moved: [],
+      machinesChanged: [],
+      machinesAdded: [],
+      machinesRemoved: [],
+    },
   };
   plan.diff = diffAgainstState(plan, prev);
   return plan;
@@ -455,24 +527,36 @@ function secretFiles(
 
 function checkRequirements(req: ServiceRequirements, who: string): void {
   for (const k of ["cpus", "memoryMiB", "diskGiB"] as const) {
-    if (typeof req[k] !== "number" || !Number.isFinite(req[k]) || req[k] < 0) throw contract(who, `requirement '${k}' is not a number >= 0`);
+    if (typeof req[k] !== "number" || !Number.isFinite(req[k]) || req[k] < 0)
+      throw contract(who, `requirement '${k}' is not a number >= 0`);
   }
   for (const list of [req.buckets ?? [], req.secrets ?? [], req.secretFiles ?? []]) {
-    for (const item of list) if (!ID.test(item.id)) throw contract(who, `id '${item.id}' is not 1-40 of a-z, 0-9 and '-'`);
-    checkUnique(list.map((i) => i.id), `id in ${who}`);
+    for (const item of list)
+      if (!ID.test(item.id)) throw contract(who, `id '${item.id}' is not 1-40 of a-z, 0-9 and '-'`);
+    checkUnique(
+      list.map((i) => i.id),
+      `id in ${who}`,
+    );
   }
-  for (const p of req.tcpPorts ?? []) if (!Number.isInteger(p) || p < 1 || p > 65535) throw contract(who, `port ${p} is invalid`);
+  for (const p of req.tcpPorts ?? [])
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw contract(who, `port ${p} is invalid`);
 }
 
 function checkUnique(values: string[], what: string): void {
   const seen = new Set<string>();
   for (const v of values) {
-    if (seen.has(v)) throw new FediError("ALLOCATION_CONFLICT", `The ${what} '${v}' is claimed twice.`, { hint: "Rename one of them." });
+    if (seen.has(v))
+      throw new FediError("ALLOCATION_CONFLICT", `The ${what} '${v}' is claimed twice.`, {
+        hint: "Rename one of them.",
+      });
     seen.add(v);
   }
 }
 
-function addUse(used: { cpus: number; memoryMiB: number; diskGiB: number }, r: { cpus: number; memoryMiB: number; diskGiB: number }): void {
+function addUse(
+  used: { cpus: number; memoryMiB: number; diskGiB: number },
+  r: { cpus: number; memoryMiB: number; diskGiB: number },
+): void {
   used.cpus += r.cpus;
   used.memoryMiB += r.memoryMiB;
   used.diskGiB += r.diskGiB;
@@ -490,10 +574,14 @@ function callPlugin<T>(who: string, path: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (isFediError(error)) throw error;
-    throw new FediError("PLUGIN_CONTRACT", `The ${who} failed while handling ${path}: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-      hint: "This is a bug in the plugin (or options it does not handle): report it to its authors.",
-    });
+    throw new FediError(
+      "PLUGIN_CONTRACT",
+      `The ${who} failed while handling ${path}: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+        hint: "This is a bug in the plugin (or options it does not handle): report it to its authors.",
+      },
+    );
   }
 }
 

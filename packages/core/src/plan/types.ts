@@ -1,5 +1,5 @@
-import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 
 /** Schema version of {@link Plan}. Bumped on any incompatible change. */
 export const PLAN_SCHEMA_VERSION = 1;

@@ -32,15 +32,16 @@ export function validateSpec(input: DeploymentSpecInput | unknown, registry: Plu
   const issues: FediIssue[] = [];
   const add = (path: string, message: string, code: FediErrorCode) => issues.push({ path, message, code });
 
-  duplicates(spec.machines.map((m) => m.name)).forEach((i) =>
-    add(`machines[${i}].name`, `machine name '${spec.machines[i]!.name}' is used twice`, "SPEC_INVALID"),
-  );
-  duplicates(spec.machines.map((m) => `${m.host}:${m.ssh.port}`)).forEach((i) =>
-    add(`machines[${i}].host`, `another machine already has address ${spec.machines[i]!.host} port ${spec.machines[i]!.ssh.port}`, "SPEC_INVALID"),
-  );
-  duplicates(spec.services.map((s) => s.name)).forEach((i) =>
-    add(`services[${i}].name`, `instance name '${spec.services[i]!.name}' is used twice`, "SPEC_INVALID"),
-  );
+  for (const i of duplicates(spec.machines.map((m) => m.name))) {
+    add(`machines[${i}].name`, `machine name '${spec.machines[i]!.name}' is used twice`, "SPEC_INVALID");
+  }
+  for (const i of duplicates(spec.machines.map((m) => `${m.host}:${m.ssh.port}`))) {
+    const m = spec.machines[i]!;
+    add(`machines[${i}].host`, `another machine already has address ${m.host} port ${m.ssh.port}`, "SPEC_INVALID");
+  }
+  for (const i of duplicates(spec.services.map((s) => s.name))) {
+    add(`services[${i}].name`, `instance name '${spec.services[i]!.name}' is used twice`, "SPEC_INVALID");
+  }
   const machineNames = new Set(spec.machines.map((m) => m.name));
 
   let storage: ValidatedSpec["storage"] | undefined;
@@ -95,9 +96,8 @@ function duplicates(values: string[]): number[] {
 export function collected(issues: FediIssue[]): FediError {
   const codes = new Set(issues.map((i) => i.code));
   const code = (codes.size === 1 ? [...codes][0] : "SPEC_INVALID") as FediErrorCode;
-  return new FediError(
-    code,
-    `The deployment spec has ${issues.length} problem${issues.length === 1 ? "" : "s"}.`,
-    { issues, hint: "Fix each field named above, then run the command again." },
-  );
+  return new FediError(code, `The deployment spec has ${issues.length} problem${issues.length === 1 ? "" : "s"}.`, {
+    issues,
+    hint: "Fix each field named above, then run the command again.",
+  });
 }

@@ -66,19 +66,27 @@ function checkPlugin(plugin: Plugin): void {
   if (candidate.coreVersion !== undefined) {
     const range = semver.validRange(candidate.coreVersion);
     if (!range) {
-      throw new FediError("PLUGIN_CONTRACT", `${label} declares an invalid core version range '${candidate.coreVersion}'.`, {
-        hint: "Use a semver range such as '^0.1.0'.",
-      });
+      throw new FediError(
+        "PLUGIN_CONTRACT",
+        `${label} declares an invalid core version range '${candidate.coreVersion}'.`,
+        {
+          hint: "Use a semver range such as '^0.1.0'.",
+        },
+      );
     }
     if (!semver.satisfies(CORE_VERSION, range, { includePrerelease: true })) {
       throw new FediError(
         "PLUGIN_INCOMPATIBLE",
         `${label} supports @fediversity/core ${candidate.coreVersion}, but this is ${CORE_VERSION}.`,
-        { hint: `Install a release of the plugin that supports core ${CORE_VERSION}, or core ${candidate.coreVersion}.` },
+        {
+          hint: `Install a release of the plugin that supports core ${CORE_VERSION}, or core ${candidate.coreVersion}.`,
+        },
       );
     }
   }
-  for (const fn of plugin.type === "service" ? (["requirements", "nixos", "checks"] as const) : (["requirements", "nixos", "s3Access", "publicUrl", "checks"] as const)) {
+  for (const fn of plugin.type === "service"
+    ? (["requirements", "nixos", "checks"] as const)
+    : (["requirements", "nixos", "s3Access", "publicUrl", "checks"] as const)) {
     if (typeof (plugin as unknown as Record<string, unknown>)[fn] !== "function") {
       throw new FediError("PLUGIN_CONTRACT", `${label} has no '${fn}' function.`, {
         hint: "Every plugin implements the functions of its interface; see the plugin guide.",

@@ -52,7 +52,9 @@ export interface SecretFileNeed {
   /** Plugin-local id, `[a-z0-9][a-z0-9-]*`, e.g. `env`. */
   id: string;
   /** File content: one secret's value, or an environment file. */
-  content: { kind: "value"; secret: string } | { kind: "env"; entries: Record<string, SecretValueRef | { literal: string }> };
+  content:
+    | { kind: "value"; secret: string }
+    | { kind: "env"; entries: Record<string, SecretValueRef | { literal: string }> };
   /** Owning user (exists once the configuration is active). */
   owner: string;
   /** Owning group. */
@@ -88,7 +90,12 @@ export interface ServiceRequirements {
 /** A health check, as data; the deploy pipeline runs it. */
 export type HealthCheck =
   | { kind: "systemd-unit"; unit: string }
-  | { kind: "http"; url: string; expectStatus?: number[]; /** Resolve the URL's host to the machine's address. */ viaMachine?: boolean }
+  | {
+      kind: "http";
+      url: string;
+      expectStatus?: number[] /** Resolve the URL's host to the machine's address. */;
+      viaMachine?: boolean;
+    }
   | { kind: "command"; command: string; description: string };
 
 /** Facts about a machine that plugins may use. */
@@ -290,4 +297,5 @@ export interface StorageRuntimeInput<Options = unknown> {
 }
 
 /** Any plugin. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every options type (methods are contravariant in Options)
 export type Plugin = ServicePlugin<any> | StoragePlugin<any>;

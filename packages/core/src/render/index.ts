@@ -1,4 +1,4 @@
 export { deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
-export { writeDeploymentDir, type WriteReport } from "./write.js";
-export { buildMachineModule, type MachineModuleInput, ACME_STAGING_SERVER } from "./machine-module.js";
-export { secretsInstallerModule, SECRETS_INSTALLER_FILE } from "./secrets-installer.js";
+export { ACME_STAGING_SERVER, buildMachineModule, type MachineModuleInput } from "./machine-module.js";
+export { SECRETS_INSTALLER_FILE, secretsInstallerModule } from "./secrets-installer.js";
+export { type WriteReport, writeDeploymentDir } from "./write.js";

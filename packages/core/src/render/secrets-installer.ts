@@ -45,7 +45,10 @@ mv -f ${arg("cfg.directory")}/${arg("name")}.tmp ${arg("cfg.directory")}/${arg("
                   options: {
                     owner: opt(types("str"), { description: "Owning user." }),
                     group: opt(types("str"), { default: "root", description: "Owning group." }),
-                    mode: opt(nix.apply(types("strMatching"), "0[0-7]{3}"), { default: "0400", description: "File mode." }),
+                    mode: opt(nix.apply(types("strMatching"), "0[0-7]{3}"), {
+                      default: "0400",
+                      description: "File mode.",
+                    }),
                     neededBy: opt(nix.apply(types("listOf"), types("str")), {
                       default: nix.list([]),
                       description: "systemd units that read the file.",
@@ -78,10 +81,7 @@ mv -f ${arg("cfg.directory")}/${arg("name")}.tmp ${arg("cfg.directory")}/${arg("
                 nix.ref("lib.concatStringsSep"),
                 "\n",
                 nix.op(
-                  nix.list([
-                    "set -euo pipefail",
-                    nix.s`install -d -m 0755 -o root -g root ${arg("cfg.directory")}`,
-                  ]),
+                  nix.list(["set -euo pipefail", nix.s`install -d -m 0755 -o root -g root ${arg("cfg.directory")}`]),
                   "++",
                   nix.apply(nix.ref("lib.mapAttrsToList"), installLine, nix.ref("cfg.files")),
                 ),
@@ -99,7 +99,11 @@ mv -f ${arg("cfg.directory")}/${arg("name")}.tmp ${arg("cfg.directory")}/${arg("
         cfg: nix.ref("config.fediversity.secrets"),
         units: nix.apply(
           nix.ref("lib.unique"),
-          nix.apply(nix.ref("lib.concatMap"), nix.lambda("f", nix.ref("f.neededBy")), nix.apply(nix.ref("lib.attrValues"), nix.ref("cfg.files"))),
+          nix.apply(
+            nix.ref("lib.concatMap"),
+            nix.lambda("f", nix.ref("f.neededBy")),
+            nix.apply(nix.ref("lib.attrValues"), nix.ref("cfg.files")),
+          ),
         ),
       },
       body,

@@ -8,7 +8,10 @@ import { type DeploymentState, STATE_SCHEMA_VERSION } from "./types.js";
 export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined, appliedAt: Date): DeploymentState {
   const leftovers = [...(previous?.leftovers ?? [])];
   const seen = new Set(leftovers.map((l) => `${l.kind}:${l.name}:${l.machine ?? ""}`));
-  const stillUsed = new Set([...plan.buckets.map((b) => `bucket:${b.name}:`), ...plan.keys.map((k) => `key:${k.name}:`)]);
+  const stillUsed = new Set([
+    ...plan.buckets.map((b) => `bucket:${b.name}:`),
+    ...plan.keys.map((k) => `key:${k.name}:`),
+  ]);
   for (const removed of plan.diff.removed) {
     for (const l of removed.leftovers) {
       const id = `${l.kind}:${l.name}:${l.machine ?? ""}`;

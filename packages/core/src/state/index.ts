@@ -1,3 +1,3 @@
-export * from "./types.js";
-export { StateStore, STATE_FILE, LOCK_FILE } from "./store.js";
 export { stateFromPlan } from "./from-plan.js";
+export { LOCK_FILE, STATE_FILE, StateStore } from "./store.js";
+export * from "./types.js";

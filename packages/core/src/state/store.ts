@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { FediError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { type DeploymentState, STATE_SCHEMA_VERSION, emptyState } from "./types.js";
+import { type DeploymentState, emptyState, STATE_SCHEMA_VERSION } from "./types.js";
 
 const LeftoverSchema = z.object({
   kind: z.enum(["bucket", "key", "secret", "data"]),
@@ -29,9 +29,7 @@ const StateSchema = z.object({
   ),
   machines: z.record(z.string(), z.object({ configHash: z.string() })),
   leftovers: z.array(LeftoverSchema),
-  progress: z
-    .object({ planHash: z.string(), completed: z.array(z.string()), startedAt: z.string() })
-    .optional(),
+  progress: z.object({ planHash: z.string(), completed: z.array(z.string()), startedAt: z.string() }).optional(),
 });
 
 /** Name of the state file inside the state folder. */
@@ -75,9 +73,13 @@ export class StateStore {
     }
     const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
     if (version !== STATE_SCHEMA_VERSION) {
-      throw new FediError("STATE_INVALID", `${this.path} has schema version ${String(version)}; this SDK reads version ${STATE_SCHEMA_VERSION}.`, {
-        hint: "Use the SDK version that wrote it, or upgrade the SDK.",
-      });
+      throw new FediError(
+        "STATE_INVALID",
+        `${this.path} has schema version ${String(version)}; this SDK reads version ${STATE_SCHEMA_VERSION}.`,
+        {
+          hint: "Use the SDK version that wrote it, or upgrade the SDK.",
+        },
+      );
     }
     const parsed = StateSchema.safeParse(json);
     if (!parsed.success) {
@@ -87,9 +89,13 @@ export class StateStore {
       });
     }
     if (parsed.data.deployment !== deployment) {
-      throw new FediError("STATE_INVALID", `${this.path} belongs to deployment '${parsed.data.deployment}', not '${deployment}'.`, {
-        hint: "Use a separate state folder per deployment (--state).",
-      });
+      throw new FediError(
+        "STATE_INVALID",
+        `${this.path} belongs to deployment '${parsed.data.deployment}', not '${deployment}'.`,
+        {
+          hint: "Use a separate state folder per deployment (--state).",
+        },
+      );
     }
     return parsed.data as DeploymentState;
   }
@@ -123,7 +129,9 @@ export class StateStore {
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-          throw new FediError("IO_FAILED", `Cannot create the lock ${lockPath}: ${(error as Error).message}`, { cause: error });
+          throw new FediError("IO_FAILED", `Cannot create the lock ${lockPath}: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
         const pid = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
         if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
@@ -134,7 +142,9 @@ export class StateStore {
         await rm(lockPath, { force: true });
       }
     }
-    throw new FediError("STATE_LOCKED", `Could not take the lock ${lockPath}.`, { hint: `Delete ${lockPath} if no run is active.` });
+    throw new FediError("STATE_LOCKED", `Could not take the lock ${lockPath}.`, {
+      hint: `Delete ${lockPath} if no run is active.`,
+    });
   }
 }
 

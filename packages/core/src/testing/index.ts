@@ -1,2 +1,8 @@
+export {
+  type CheckedModule,
+  checkServicePlugin,
+  type ServicePluginCases,
+  type ServicePluginReport,
+  secretLookingValues,
+} from "./plugin-kit.js";
 export { requireNix } from "./require-nix.js";
-export { checkServicePlugin, secretLookingValues, type CheckedModule, type ServicePluginCases, type ServicePluginReport } from "./plugin-kit.js";

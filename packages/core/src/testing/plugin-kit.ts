@@ -1,8 +1,8 @@
 import { FediError, isFediError } from "../errors.js";
-import { type NixInput, nix, nixEvalJson, nixParse, printNix } from "../nix/index.js";
 import { formatPath } from "../model/zod-issues.js";
-import type { HealthCheck, ServiceContext, ServicePlugin } from "../plugin/types.js";
+import { type NixInput, nix, nixEvalJson, nixParse, printNix } from "../nix/index.js";
 import { createRegistry } from "../plugin/registry.js";
+import type { HealthCheck, ServiceContext, ServicePlugin } from "../plugin/types.js";
 
 /** Cases for {@link checkServicePlugin}. */
 export interface ServicePluginCases {
@@ -45,7 +45,10 @@ const SECRET_KEY = /(password|passwd|passphrase|secret|token|private_?key|creden
  * health checks are well-formed. Needs `nix-instantiate` on PATH.
  * @throws Error listing every problem found.
  */
-export async function checkServicePlugin<O>(plugin: ServicePlugin<O>, cases: ServicePluginCases): Promise<ServicePluginReport> {
+export async function checkServicePlugin<O>(
+  plugin: ServicePlugin<O>,
+  cases: ServicePluginCases,
+): Promise<ServicePluginReport> {
   const problems: string[] = [];
   try {
     createRegistry([plugin as ServicePlugin<unknown>]);
@@ -56,7 +59,9 @@ export async function checkServicePlugin<O>(plugin: ServicePlugin<O>, cases: Ser
     const r = plugin.options.safeParse(c.options);
     if (r.success) problems.push(`invalid case '${c.name}': options were accepted`);
     else if (!r.error.issues.some((i) => formatPath(i.path) === c.path)) {
-      problems.push(`invalid case '${c.name}': no issue at '${c.path}' (got ${r.error.issues.map((i) => `'${formatPath(i.path)}'`).join(", ")})`);
+      problems.push(
+        `invalid case '${c.name}': no issue at '${c.path}' (got ${r.error.issues.map((i) => `'${formatPath(i.path)}'`).join(", ")})`,
+      );
     }
   }
   const modules: CheckedModule[] = [];
@@ -64,7 +69,9 @@ export async function checkServicePlugin<O>(plugin: ServicePlugin<O>, cases: Ser
     const where = `valid case '${c.name}'`;
     const r = plugin.options.safeParse(c.options);
     if (!r.success) {
-      problems.push(`${where}: options rejected: ${r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ")}`);
+      problems.push(
+        `${where}: options rejected: ${r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ")}`,
+      );
       continue;
     }
     const options = r.data;
@@ -95,7 +102,9 @@ export async function checkServicePlugin<O>(plugin: ServicePlugin<O>, cases: Ser
     try {
       value = await nixEvalJson(printNix(evaluationHarness(moduleNode, [...DEFAULT_PKGS, ...(cases.pkgs ?? [])])));
     } catch (error) {
-      problems.push(`${where}: module does not evaluate with stub pkgs/lib/config: ${isFediError(error) ? error.message : String(error)}`);
+      problems.push(
+        `${where}: module does not evaluate with stub pkgs/lib/config: ${isFediError(error) ? error.message : String(error)}`,
+      );
       continue;
     }
     for (const found of secretLookingValues(value)) problems.push(`${where}: ${found}`);
@@ -132,7 +141,10 @@ function stubLib(): NixInput {
 function evaluationHarness(moduleNode: NixInput, pkgNames: string[]): NixInput {
   // each stub package is a store path that may also be called like a builder (`pkgs.writeText "a" "b"`)
   const stub = (n: string) =>
-    nix.attrs({ outPath: `/nix/store/00000000000000000000000000000000-${n}`, __functor: nix.lambda("self", nix.lambda("_", nix.ref("self"))) });
+    nix.attrs({
+      outPath: `/nix/store/00000000000000000000000000000000-${n}`,
+      __functor: nix.lambda("self", nix.lambda("_", nix.ref("self"))),
+    });
   const pkgs = Object.fromEntries([...new Set(pkgNames)].sort().map((n) => [n, stub(n)]));
   return nix.let(
     { lib: stubLib(), pkgs, config: nix.attrs({}), module: moduleNode },
@@ -140,15 +152,29 @@ function evaluationHarness(moduleNode: NixInput, pkgNames: string[]): NixInput {
   );
 }
 
-function fakeContext(kind: string, req: ReturnType<ServicePlugin["requirements"]>, machine: Partial<ServiceContext["machine"]> = {}): ServiceContext {
+function fakeContext(
+  kind: string,
+  req: ReturnType<ServicePlugin["requirements"]>,
+  machine: Partial<ServiceContext["machine"]> = {},
+): ServiceContext {
   const files = new Set((req.secretFiles ?? []).map((f) => f.id));
   const buckets = req.buckets ?? [];
   return {
     instance: { name: `test-${kind}`, kind },
-    machine: { name: "machine1", host: "10.0.0.1", system: "x86_64-linux", cpus: 4, memoryMiB: 8192, diskGiB: 100, roles: ["services"], ...machine },
+    machine: {
+      name: "machine1",
+      host: "10.0.0.1",
+      system: "x86_64-linux",
+      cpus: 4,
+      memoryMiB: 8192,
+      diskGiB: 100,
+      roles: ["services"],
+      ...machine,
+    },
     deployment: { name: "test", acmeEmail: "ops@example.org", acmeStaging: true },
     secretPath: (id) => {
-      if (!files.has(id)) throw new FediError("PLUGIN_CONTRACT", `secretPath('${id}') asks for a secret file the plugin did not declare`);
+      if (!files.has(id))
+        throw new FediError("PLUGIN_CONTRACT", `secretPath('${id}') asks for a secret file the plugin did not declare`);
       return `/run/fediversity/secrets/test-${kind}-${id}`;
     },
     ...(buckets.length
@@ -183,8 +209,12 @@ function requirementProblems(req: ReturnType<ServicePlugin["requirements"]>, whe
   const secretIds = new Set((req.secrets ?? []).map((s) => s.id));
   if ((req.buckets ?? []).length > 0) secretIds.add("s3-access-key-id").add("s3-secret-key");
   for (const f of req.secretFiles ?? []) {
-    const refs = f.content.kind === "value" ? [f.content.secret] : Object.values(f.content.entries).flatMap((v) => ("secret" in v ? [v.secret] : []));
-    for (const r of refs) if (!secretIds.has(r)) out.push(`${where}: secret file '${f.id}' refers to undeclared secret '${r}'`);
+    const refs =
+      f.content.kind === "value"
+        ? [f.content.secret]
+        : Object.values(f.content.entries).flatMap((v) => ("secret" in v ? [v.secret] : []));
+    for (const r of refs)
+      if (!secretIds.has(r)) out.push(`${where}: secret file '${f.id}' refers to undeclared secret '${r}'`);
     if (f.neededBy.length === 0) out.push(`${where}: secret file '${f.id}' names no unit in neededBy`);
   }
   return out;
@@ -194,7 +224,8 @@ function checkProblems(check: HealthCheck, where: string): string[] {
   if (check.kind === "systemd-unit" && !/^[A-Za-z0-9@._-]+\.(service|timer|socket|target)$/.test(check.unit)) {
     return [`${where}: health check unit '${check.unit}' is not a systemd unit name`];
   }
-  if (check.kind === "http" && !/^https?:\/\//.test(check.url)) return [`${where}: health check URL '${check.url}' is not http(s)`];
+  if (check.kind === "http" && !/^https?:\/\//.test(check.url))
+    return [`${where}: health check URL '${check.url}' is not http(s)`];
   return [];
 }
 
@@ -212,7 +243,7 @@ export function secretLookingValues(value: unknown, path: Array<string | number>
       out.push(`${here} looks like a secret but is not a file path`);
     }
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => out.push(...secretLookingValues(v, [...path, i])));
+    for (const [i, v] of value.entries()) out.push(...secretLookingValues(v, [...path, i]));
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) out.push(...secretLookingValues(v, [...path, k]));
   }

@@ -17,7 +17,10 @@ describe("NixOS-like host double", () => {
     const target = host.target("box");
     const facts = await pool.withMachine(target, (conn) => gatherFacts(conn));
     expect(facts).toMatchObject({ isNixOS: true, nixVersion: "2.28.3", systemd: "running" });
-    const r = await pool.exec(target, "systemctl is-active garage.service; systemctl is-active nope.service; echo x > /var/lib/fediversity/probe");
+    const r = await pool.exec(
+      target,
+      "systemctl is-active garage.service; systemctl is-active nope.service; echo x > /var/lib/fediversity/probe",
+    );
     expect(r.stdout.split("\n").slice(0, 2)).toEqual(["active", "inactive"]);
     const { readFile } = await import("node:fs/promises");
     expect(await readFile(`${host.varLib}/probe`, "utf8")).toBe("x\n");

@@ -334,7 +334,8 @@ for (const a of words) {
 }
 // A member may be given as a dotted path (e.g. `default.web01` for a composite below the root's `default`): a path
 // selects the member equal to it or below it.
-const selected = (path) => [...members.keys()].filter((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`));
+const selected = (path) =>
+  [...members.keys()].filter((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`));
 for (const path of words) {
   if (selected(path).length === 0) {
     const root = path.split(".")[0];

@@ -133,7 +133,9 @@ const cases: Case[] = [
   ],
   [
     "no machine may host services",
-    (s) => void s.machines.forEach((m: any) => (m.roles = ["storage"])),
+    (s) => {
+      for (const m of s.machines) m.roles = ["storage"];
+    },
     "PLACEMENT_IMPOSSIBLE",
     "services[0]",
   ],

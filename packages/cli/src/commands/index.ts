@@ -1,0 +1,16 @@
+import { graphCommand } from "./graph.js";
+import { initCommand } from "./init.js";
+import { planCommand } from "./plan.js";
+import type { Command } from "./types.js";
+import { validateCommand } from "./validate.js";
+
+/**
+ * Every `fedi` command, in the order `fedi --help` lists them. A new command (apply, status, keyscan, secret) is one
+ * more {@link Command} here.
+ */
+export const COMMANDS: readonly Command[] = [initCommand, validateCommand, planCommand, graphCommand];
+
+/** The command of a name, if any. */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

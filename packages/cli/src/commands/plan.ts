@@ -1,0 +1,88 @@
+import { planOutput } from "../output/plan-json.js";
+import { planSummary } from "../output/plan-summary.js";
+import { EXIT } from "../terminal/global-options.js";
+import {
+  displayPath,
+  loadDeployment,
+  outDirFor,
+  planDeployment,
+  stateDirFor,
+  writeDeployment,
+} from "../workflow/plan-deployment.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import type { Command } from "./types.js";
+
+/** `fedi plan`: validates, plans against the state, prints the summary (or JSON) and writes the deployment directory. */
+export const planCommand: Command = {
+  name: "plan",
+  summary: "plan the deployment and write its NixOS/NixOps4 files",
+  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--json]",
+  description: [
+    "Validates the config, places every service instance on a machine (sticking to where the last apply put it),",
+    "allocates buckets, S3 keys, secrets, ports and domains, and compares the result with the last apply",
+    "(<state>/state.json). Prints machines with their instances and resource use, buckets, keys, secret names and the",
+    "changes, then writes the deployment directory (flake.nix, deployment.nix, machines/*.nix, plan.json); files",
+    "whose content did not change are left untouched. Secret values never appear in the output or the files.",
+    "",
+    "With --json, stdout carries only a JSON object (schema: @fediversity/cli/schema/plan-output.schema.json);",
+    'progress still goes to stderr. On failure the JSON is {"error": {code, message, hint?, issues}}.',
+  ].join("\n"),
+  options: {
+    config: CONFIG_OPTION,
+    out: {
+      type: "string",
+      short: "o",
+      valueName: "DIR",
+      description: "deployment directory to write (default: deploy/ next to the config)",
+    },
+    state: STATE_OPTION,
+    "allow-moves": ALLOW_MOVES_OPTION,
+    json: { type: "boolean", description: "print the plan as JSON on stdout (for scripts) instead of the summary" },
+  },
+  examples: [
+    { command: "fedi plan", description: "plan the nearest fedi.config.ts and write deploy/ next to it" },
+    {
+      command: "fedi plan --config examples/all-in-one/fedi.config.ts --out out/all-in-one",
+      description: "plan an example into out/all-in-one",
+    },
+    {
+      command: "fedi plan --json | jq '.plan.machines[] | {name, used}'",
+      description: "resource use per machine, for a script",
+    },
+    { command: "fedi plan --allow-moves", description: "accept moving instances that no longer fit on their machine" },
+  ],
+  async run(ctx) {
+    const { cwd } = ctx.io;
+    const loaded = await loadDeployment(cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
+    const planned = await planDeployment({
+      ...loaded,
+      stateDir: stateDirFor(loaded.config, cwd, stringFlag(ctx.flags, "state")),
+      allowMoves: ctx.flags["allow-moves"] === true,
+      events: ctx.events,
+    });
+    const outDir = outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out"));
+    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events);
+    if (ctx.flags.json === true) {
+      const output = planOutput(planned.plan, {
+        configFile: loaded.config.path,
+        stateFile: planned.stateFile,
+        outDir,
+        files: report,
+      });
+      ctx.io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    } else {
+      ctx.io.stdout.write(
+        planSummary(
+          planned.plan,
+          {
+            state: planned.state,
+            stateFile: displayPath(cwd, planned.stateFile),
+            written: { dir: displayPath(cwd, outDir), report },
+          },
+          ctx.out,
+        ),
+      );
+    }
+    return EXIT.ok;
+  },
+};

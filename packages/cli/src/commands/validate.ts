@@ -1,0 +1,34 @@
+import { EXIT } from "../terminal/global-options.js";
+import { count, displayPath, loadDeployment, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import type { Command } from "./types.js";
+
+/** `fedi validate`: checks the config completely (schema, plugin options, placement, allocation) without writing. */
+export const validateCommand: Command = {
+  name: "validate",
+  summary: "check the config and print every problem with its path",
+  usage: "fedi validate [--config FILE] [--state DIR] [--allow-moves]",
+  description: [
+    "Loads the config and checks everything `fedi plan` checks: the deployment schema, every plugin's options,",
+    "that the instances fit on the machines (against the last applied state), and that no two of them claim the same",
+    "domain or name. Every problem is printed with its path (e.g. services[1].options.domain). Nothing is written.",
+  ].join("\n"),
+  options: { config: CONFIG_OPTION, state: STATE_OPTION, "allow-moves": ALLOW_MOVES_OPTION },
+  examples: [
+    { command: "fedi validate", description: "check the nearest fedi.config.ts" },
+    { command: "fedi validate --config examples/all-in-one/fedi.config.ts", description: "check another config" },
+  ],
+  async run(ctx) {
+    const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
+    const { plan } = await planDeployment({
+      ...loaded,
+      stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")),
+      allowMoves: ctx.flags["allow-moves"] === true,
+      events: ctx.events,
+    });
+    ctx.io.stdout.write(
+      `${ctx.out.green("✓")} ${displayPath(ctx.io.cwd, loaded.config.path)} is valid: deployment ${ctx.out.bold(plan.deployment.name)}, ${count(plan.machines.length, "machine")}, ${count(plan.instances.length, "instance")}, ${plan.storage.kind} storage on ${count(plan.storage.nodes.length, "node")}.\n`,
+    );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,40 @@
+import type { DeploymentSpecInput, Plugin } from "@fediversity/core";
+
+/**
+ * A deployment as written in `fedi.config.ts`: the deployment spec (machines, storage, services, ...) plus, optionally,
+ * third-party plugins to register beside the built-in ones (Garage, Mastodon, Pixelfed, PeerTube).
+ */
+export type DeploymentConfig = DeploymentSpecInput & {
+  /** Extra plugins (made with `defineService` / `defineStorage`); a kind may be provided only once. */
+  plugins?: readonly Plugin[];
+};
+
+/** A config module's default export: the config itself, or a function (possibly async) that returns it. */
+export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig | Promise<DeploymentConfig>);
+
+/**
+ * Types a deployment config. It returns its argument unchanged; its only job is to give editors the types (as Vite's
+ * `defineConfig` does).
+ *
+ * @example
+ * ```ts
+ * // fedi.config.ts
+ * import { defineDeployment } from "@fediversity/cli";
+ *
+ * export default defineDeployment({
+ *   name: "demo",
+ *   machines: [{ name: "demo01", host: "203.0.113.10", ssh: { hostPublicKey: "ssh-ed25519 AAAA..." },
+ *                resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 } }],
+ *   storage: { kind: "garage", options: { replicationFactor: 1 } },
+ *   services: [{ name: "social", kind: "mastodon", options: { domain: "social.example.org" } }],
+ * });
+ * ```
+ */
+export function defineDeployment(config: DeploymentConfig): DeploymentConfig;
+/** Types a config computed by a function (sync or async), called when the config is loaded. */
+export function defineDeployment(
+  config: () => DeploymentConfig | Promise<DeploymentConfig>,
+): () => DeploymentConfig | Promise<DeploymentConfig>;
+export function defineDeployment(config: DeploymentConfigExport): DeploymentConfigExport {
+  return config;
+}

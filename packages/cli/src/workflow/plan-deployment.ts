@@ -1,0 +1,146 @@
+import { join, resolve } from "node:path";
+import {
+  createPlan,
+  type DeploymentState,
+  deploymentFiles,
+  type FediEvents,
+  type Plan,
+  type PluginRegistry,
+  StateStore,
+  validateSpec,
+  type WriteReport,
+  writeDeploymentDir,
+} from "@fediversity/core";
+import { findConfigFile } from "../config/find.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { registryFor } from "../plugins.js";
+import { step } from "./step.js";
+
+/** Default state folder, next to the config file. */
+export const DEFAULT_STATE_DIR = ".fedi";
+/** Default deployment directory, next to the config file. */
+export const DEFAULT_OUT_DIR = "deploy";
+
+/** A config loaded with its plugin registry. */
+export interface LoadedDeployment {
+  /** The config. */
+  config: LoadedConfig;
+  /** Default plugins plus the config's own. */
+  registry: PluginRegistry;
+}
+
+/**
+ * Finds and loads the config (`explicit` path or the nearest `fedi.config.*` from `cwd` upward) and builds the plugin
+ * registry. Reports the step `config`.
+ */
+export async function loadDeployment(
+  cwd: string,
+  explicit: string | undefined,
+  alias: Record<string, string>,
+  events?: FediEvents,
+): Promise<LoadedDeployment> {
+  return step(
+    events,
+    "config",
+    "Loading the config",
+    async () => {
+      const path = await findConfigFile(cwd, explicit);
+      const config = await loadConfig(path, { alias });
+      return { config, registry: registryFor(config.plugins) };
+    },
+    (r) => `Loaded ${displayPath(cwd, r.config.path)}`,
+  );
+}
+
+/** Input of {@link planDeployment}. */
+export interface PlanDeploymentInput extends LoadedDeployment {
+  /** State folder (holding `state.json`). */
+  stateDir: string;
+  /** Let instances move to another machine when they cannot stay. */
+  allowMoves?: boolean;
+  /** Progress. */
+  events?: FediEvents;
+}
+
+/** A plan with the state it was made against. */
+export interface PlannedDeployment {
+  /** The plan. */
+  plan: Plan;
+  /** The state read (empty when nothing was applied yet). */
+  state: DeploymentState;
+  /** Path of `state.json`. */
+  stateFile: string;
+}
+
+/**
+ * Validates the spec (every problem at once), reads the state of the deployment and plans against it.
+ * Reports the steps `validate`, `state` and `plan`.
+ */
+export async function planDeployment(input: PlanDeploymentInput): Promise<PlannedDeployment> {
+  const { config, registry, events } = input;
+  const validated = await step(
+    events,
+    "validate",
+    "Checking the schema and plugin options",
+    () => validateSpec(config.spec, registry),
+    (v) =>
+      `Checked the schema and plugin options: ${count(v.spec.machines.length, "machine")}, ${count(v.spec.services.length, "service instance")}, ${v.spec.storage.kind} storage`,
+  );
+  const store = new StateStore(input.stateDir);
+  const state = await step(
+    events,
+    "state",
+    "Reading the state",
+    () => store.read(validated.spec.name),
+    (s) => (s.appliedAt ? `Read the state of the last apply (${s.appliedAt})` : "No apply recorded yet"),
+  );
+  const plan = await step(
+    events,
+    "plan",
+    "Planning",
+    () => createPlan({ spec: config.spec, registry, state, allowMoves: input.allowMoves ?? false }),
+    (p) => `Planned ${count(p.instances.length, "instance")} on ${count(p.machines.length, "machine")}`,
+  );
+  return { plan, state, stateFile: store.path };
+}
+
+/** Writes the deployment directory of a plan (changed files only); reports the step `render` and `render.written`. */
+export async function writeDeployment(
+  plan: Plan,
+  outDir: string,
+  cwd: string,
+  events?: FediEvents,
+): Promise<WriteReport> {
+  const report = await step(
+    events,
+    "render",
+    "Writing the deployment files",
+    () => writeDeploymentDir(outDir, deploymentFiles(plan)),
+    (r) =>
+      `Wrote ${displayPath(cwd, outDir)}: ${r.written.length} written, ${r.unchanged.length} unchanged${r.removed.length ? `, ${r.removed.length} removed` : ""}`,
+  );
+  events?.report("render.written", { dir: outDir, ...report });
+  return report;
+}
+
+/** The state folder: `--state` against the working directory, else `.fedi/` next to the config. */
+export function stateDirFor(config: LoadedConfig, cwd: string, flag: string | undefined): string {
+  return flag !== undefined ? resolve(cwd, flag) : join(config.dir, DEFAULT_STATE_DIR);
+}
+
+/** The deployment directory: `--out` against the working directory, else `deploy/` next to the config. */
+export function outDirFor(config: LoadedConfig, cwd: string, flag: string | undefined): string {
+  return flag !== undefined ? resolve(cwd, flag) : join(config.dir, DEFAULT_OUT_DIR);
+}
+
+/** A path relative to `cwd` when it lies below it, else absolute. */
+export function displayPath(cwd: string, path: string): string {
+  const base = resolve(cwd);
+  const full = resolve(path);
+  return full === base ? "." : full.startsWith(`${base}/`) ? full.slice(base.length + 1) : full;
+}
+
+/** `1 machine`, `3 machines`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
