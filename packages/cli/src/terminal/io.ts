@@ -16,6 +16,10 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Working directory. */
   cwd: string;
+  /** Reads all of standard input (for `fedi secret set`); absent when there is none. */
+  readStdin?: () => Promise<string>;
+  /** Asks a yes/no question on the terminal; absent when standard input is not a terminal. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** The process's own streams, environment and working directory. */
@@ -25,5 +29,23 @@ export function processIo(): CliIo {
     stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
     env: process.env,
     cwd: process.cwd(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    ...(process.stdin.isTTY
+      ? {
+          confirm: async (question: string) => {
+            const { createInterface } = await import("node:readline/promises");
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
   };
 }

@@ -24,6 +24,16 @@ function progressLine(event: AnyFediEvent, style: Style): string | undefined {
     }
     case "step.progress":
       return `  ${style.dim(`${event.data.step} ${event.data.done}/${event.data.total}`)}${event.data.message ? ` ${event.data.message}` : ""}`;
+    case "preflight.problem":
+      return `  ${style.red("✗")} ${event.machine ?? ""}: ${event.data.check} — expected ${event.data.expected}, found ${event.data.actual}${event.data.hint ? ` (${event.data.hint})` : ""}`;
+    case "verify.check":
+      return event.data.ok
+        ? undefined
+        : `  ${style.red("✗")} ${event.machine ?? ""}: ${event.data.check} — ${event.data.detail}`;
+    case "storage.step":
+      return `  ${style.dim("storage:")} ${event.data.summary}`;
+    case "secret.uploaded":
+      return `  ${style.dim(`${event.machine ?? ""}: uploaded ${event.data.file}`)}`;
     case "log":
       if (event.level === "warn") return `${style.yellow("warning")}: ${event.data.message}`;
       if (event.level === "error") return `${style.red("error")}: ${event.data.message}`;

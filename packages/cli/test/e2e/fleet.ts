@@ -10,70 +10,21 @@ import {
   createPlan,
   createRegistry,
   type DeploymentState,
-  defineService,
   FileSecretStore,
   type Plan,
   StateStore,
 } from "@fediversity/core";
 import { garage } from "@fediversity/storage-garage";
-import { z } from "zod";
 import { type NixosHostDouble, startNixosHostDouble } from "../../../core/test/fixtures/nixos-host-double.js";
 import {
   type GarageAdminDouble,
   startGarageAdminDouble,
 } from "../../../storage-garage/test/doubles/garage-admin-double.js";
 import { type RunningS3rver, startS3rver } from "../../../storage-garage/test/support/s3rver.js";
+import { probeApp } from "./probe-app.js";
 
 /** The NixOps4 double executable of core's tests. */
 export const NIXOPS4_DOUBLE = fileURLToPath(new URL("../../../core/test/doubles/nixops4-double.mjs", import.meta.url));
-
-/** A web service whose health check reaches a local HTTP server through the machine (curl --resolve). */
-export function probeApp(healthPort: number) {
-  return defineService({
-    kind: "probeapp",
-    apiVersion: 1,
-    options: z.object({ domain: z.string(), motto: z.string().default("hello") }).strict(),
-    requirements: (o) => ({
-      cpus: 1,
-      memoryMiB: 512,
-      diskGiB: 1,
-      buckets: [{ id: "media", public: true, cors: [{ allowedOrigins: ["*"], allowedMethods: ["GET"] }] }],
-      secrets: [{ id: "app-key", generate: { kind: "random-hex", bytes: 32 } }],
-      secretFiles: [
-        {
-          id: "env",
-          owner: "root",
-          neededBy: ["probeapp.service"],
-          content: {
-            kind: "env",
-            entries: {
-              APP_KEY: { secret: "app-key" },
-              AWS_ACCESS_KEY_ID: { secret: "s3-access-key-id" },
-              AWS_SECRET_ACCESS_KEY: { secret: "s3-secret-key" },
-            },
-          },
-        },
-      ],
-      domains: [o.domain],
-      tcpPorts: [80, 443],
-    }),
-    nixos: (ctx, o) => ({
-      services: {
-        probeapp: {
-          enable: true,
-          domain: o.domain,
-          motto: o.motto,
-          environmentFile: ctx.secretPath("env"),
-          bucket: ctx.s3!.buckets.media!.name,
-        },
-      },
-    }),
-    checks: (_ctx, o) => [
-      { kind: "systemd-unit", unit: "probeapp.service" },
-      { kind: "http", url: `http://${o.domain}:${healthPort}/health`, viaMachine: true },
-    ],
-  });
-}
 
 /** Everything a fleet test needs, and how to tear it down. */
 export interface Fleet {

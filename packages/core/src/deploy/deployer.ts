@@ -45,7 +45,7 @@ export interface DeployerOptions {
   nixops4?: { binary?: string; env?: Record<string, string | undefined> };
   /** SSH: authentication, concurrency (default 8), retries, connect timeout. */
   ssh?: SshAuthOptions & { concurrency?: number; retry?: RetryOptions; connectTimeoutMs?: number };
-  /** Event stream to report to (default: a new one, see {@link Deployer.events}). */
+  /** Another event stream that should see every (redacted) event, e.g. the CLI's. */
   events?: FediEvents;
 }
 
@@ -107,7 +107,10 @@ export class Deployer {
 
   constructor(options: DeployerOptions) {
     this.#options = options;
-    this.events = options.events ?? new FediEvents((t) => this.#redact(t));
+    this.events = new FediEvents((t) => this.#redact(t));
+    // An outside stream sees the same (already redacted) events.
+    const outside = options.events;
+    if (outside) this.events.on("event", (e) => outside.emit("event", e));
   }
 
   /**

@@ -429,7 +429,7 @@ export function createPlan(input: PlanInput): Plan {
       kind: inst.kind,
       machine: inst.machine,
       options: inst.options,
-      module: safeJson(inst._body),
+      module: jsonText(inst._body),
     });
     delete inst._body;
   }
@@ -595,6 +595,7 @@ function domainPath(options: unknown, domain: string, base: string): string {
   return base;
 }
 
-function safeJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)));
+/** JSON text of a plugin's module body (bigints as `<n>n`), for fingerprints. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
 }
