@@ -363,6 +363,16 @@ export function createPlan(input: PlanInput): Plan {
       domains: [...(req.domains ?? [])],
       buckets: (bucketsOf ?? []).map((b) => b.name),
       ...(bucketsOf ? { key: `${spec.name}-${svc.name}` } : {}),
+      ...(ctx.s3
+        ? {
+            s3: {
+              endpoint: ctx.s3.endpoint,
+              region: ctx.s3.region,
+              forcePathStyle: ctx.s3.forcePathStyle,
+              ...(ctx.s3.virtualHostRoot ? { virtualHostRoot: ctx.s3.virtualHostRoot } : {}),
+            },
+          }
+        : {}),
       secrets: secretsOf.get(svc.name) ?? [],
       checks,
       fingerprint: "",

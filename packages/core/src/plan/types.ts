@@ -118,6 +118,8 @@ export interface PlannedInstance {
   buckets: string[];
   /** S3 key name, if any. */
   key?: string;
+  /** How the instance reaches S3 (decided by the storage plugin for its machine), when it has buckets. */
+  s3?: { endpoint: string; region: string; forcePathStyle: boolean; virtualHostRoot?: string };
   /** Secrets (global names). */
   secrets: string[];
   /** Health checks. */
