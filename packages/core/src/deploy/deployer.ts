@@ -4,9 +4,10 @@ import { MachinePool, preflight, type RetryOptions, type SshTarget, shellQuote }
 import { NixOps4Driver, prepareDeploymentRepo } from "../nixops4/index.js";
 import { hashOf } from "../plan/allocate.js";
 import { diffAgainstState } from "../plan/diff.js";
+import { machineFacts } from "../plan/plan.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
-import type { MachineFacts, StorageNode, StorageRuntimeInput } from "../plugin/types.js";
+import type { StorageNode, StorageRuntimeInput } from "../plugin/types.js";
 import { deploymentFiles, memberPath } from "../render/deployment-files.js";
 import { writeDeploymentDir } from "../render/write.js";
 import { ensureSecrets, redactor, type SecretStore } from "../secrets/index.js";
@@ -446,7 +447,7 @@ export class Deployer {
     const o = this.#options;
     const byName = new Map(plan.machines.map((m) => [m.name, m]));
     const nodes: StorageNode[] = plan.storage.nodes.map((n) => ({
-      machine: facts(byName.get(n.machine)!),
+      machine: machineFacts(byName.get(n.machine)!),
       zone: n.zone,
       capacityBytes: n.capacityBytes,
     }));
@@ -501,19 +502,6 @@ const STEP_DESCRIPTIONS: Record<ApplyStep, string> = {
   activate: "reinstall changed secret files and restart the units that read them",
   verify: "verify units, HTTP endpoints and S3",
 };
-
-function facts(m: PlannedMachine): MachineFacts {
-  return {
-    name: m.name,
-    host: m.host,
-    system: m.system,
-    cpus: m.resources.cpus,
-    memoryMiB: m.resources.memoryMiB,
-    diskGiB: m.resources.diskGiB,
-    ...(m.zone ? { zone: m.zone } : {}),
-    roles: m.roles,
-  };
-}
 
 /** What preflight expects of a machine: its system, the memory the plan uses, and free disk for new instances. */
 function expectations(m: PlannedMachine, plan: Plan): { system: string; memoryMiB: number; diskGiB: number } {

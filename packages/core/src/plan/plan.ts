@@ -1,5 +1,5 @@
 import { FediError, type FediIssue, isFediError } from "../errors.js";
-import { DEFAULT_PINS, type DeploymentSpecInput, type Machine } from "../model/spec.js";
+import { DEFAULT_PINS, type DeploymentSpecInput } from "../model/spec.js";
 import type { NixInput } from "../nix/index.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type {
@@ -484,7 +484,17 @@ export function createPlan(input: PlanInput): Plan {
   return plan;
 }
 
-function machineFacts(m: Machine): MachineFacts {
+/**
+ * What plugins see of a machine (from the spec, or from a plan's machine). A machine without roles has both.
+ */
+export function machineFacts(m: {
+  name: string;
+  host: string;
+  system: string;
+  resources: { cpus: number; memoryMiB: number; diskGiB: number };
+  zone?: string | undefined;
+  roles?: ReadonlyArray<"storage" | "services"> | undefined;
+}): MachineFacts {
   return {
     name: m.name,
     host: m.host,
