@@ -156,6 +156,44 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     expect(done.progress).toBeUndefined();
   });
 
+  it("Ctrl-C (an aborted signal) during NixOps4 ends the process tree, leaves finished steps recorded, and a re-run continues", async () => {
+    const state = await fleet.state.read("e2e");
+    const plan = fleet.plan(state, { motto: "interrupted" });
+    const d = deployer("hang");
+    const abort = new AbortController();
+    d.events.on("event", (e) => {
+      if (e.code === "step.start" && e.data.step === "nixops4") setTimeout(() => abort.abort(), 300);
+    });
+    let error: unknown;
+    try {
+      await d.apply(plan, { signal: abort.signal });
+    } catch (e) {
+      error = e;
+    }
+    expect(hasErrorCode(error, "CANCELLED")).toBe(true);
+    // the double and the child it spawned are gone (or zombies: PID 1 here reaps no orphans)
+    const log = (await readFile(fleet.nixops4Log, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const pids = [log.at(-2)?.pid, log.at(-1)?.pid].filter((p): p is number => typeof p === "number");
+    expect(log.at(-1)?.event).toBe("child");
+    for (const pid of pids) {
+      const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "State:\tgone");
+      expect(status).toMatch(/State:\s+(Z|gone)/);
+    }
+    const after = await fleet.state.read("e2e");
+    expect(after.progress?.completed).toEqual(["storage", "upload"]);
+    expect(after.instances.alpha!.fingerprint).toBe(state.instances.alpha!.fingerprint);
+    // the deployment directory is whole: every file parses as before (written atomically, committed)
+    expect(await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8")).toContain(
+      'motto = "interrupted"',
+    );
+    const again = await apply(fleet.plan(after, { motto: "interrupted" }));
+    expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("done");
+    expect((await fleet.state.read("e2e")).progress).toBeUndefined();
+  });
+
   it("never lets a secret value into an event, error, plan, state or generated file", async () => {
     const values: string[] = [];
     for (const name of await fleet.secrets.list()) values.push((await fleet.secrets.get(name))!);
