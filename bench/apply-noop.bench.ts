@@ -33,7 +33,9 @@ export default async function applyNoopBench(): Promise<void> {
     times.sort((a, b) => a - b);
     console.log("apply on a loopback fleet of 3 machines (2 instances, Garage, NixOps4 double)");
     console.log(`  first apply (everything):     ${first.toFixed(0)} ms`);
-    console.log(`  no-op apply (plan + check):   median ${times[3]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, max ${times[6]!.toFixed(1)} ms`);
+    console.log(
+      `  no-op apply (plan + check):   median ${times[3]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, max ${times[6]!.toFixed(1)} ms`,
+    );
   } finally {
     await fleet.dispose();
   }

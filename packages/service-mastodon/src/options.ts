@@ -23,7 +23,8 @@ const MastodonUsername = z
   .regex(
     /^(?=.{1,30}$)[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$/,
     "must be 1-30 of a-z, 0-9 and '_' ('.' and '-' only inside)",
-  );
+  )
+  .describe("1-30 of a-z, 0-9 and '_' ('.' and '-' only inside)");
 
 /** Environment variables the module or this plugin set; `extraSettings` may not touch them. */
 const RESERVED_NAMES = [
@@ -54,20 +55,29 @@ const RESERVED_PREFIXES = ["S3_", "AWS_", "DB_", "REDIS_", "ES_", "PAPERCLIP_", 
 const MastodonOptionsSchema = z
   .object({
     /** Domain of the instance, e.g. `social.example.org`. */
-    domain: DomainName,
+    domain: DomainName.describe("Domain of the instance, e.g. `social.example.org`."),
     /** Contact e-mail of the instance's administrators. */
-    adminEmail: EmailAddress,
+    adminEmail: EmailAddress.describe("Contact e-mail of the instance's administrators (shown on the about page)."),
     /** Outgoing mail. Default `{ mode: "local" }`. */
-    smtp: SmtpOptions.prefault({ mode: "local" }),
+    smtp: SmtpOptions.prefault({ mode: "local" }).describe('Outgoing mail. Default `{ mode: "local" }`.'),
     /** Who may sign up: `closed` (default), `approval` (staff approve each sign-up) or `open`. */
-    registrations: z.enum(["closed", "approval", "open"]).default("closed"),
+    registrations: z
+      .enum(["closed", "approval", "open"])
+      .default("closed")
+      .describe("Who may sign up: `closed` (default), `approval` (staff approve each sign-up) or `open`."),
     /** Owner account created on first start. */
     initialAdmin: adminUserSchema({
       username: MastodonUsername,
       reservedUsernames: ["admin", "administrator", "root", "support", "help", "webmaster", "mod", "moderator"],
-    }).optional(),
+    })
+      .optional()
+      .describe("Owner account created on first start, with a generated or imported password."),
     /** Resource overrides. */
-    resources: resourcesSchema({ service: "Mastodon", floor: MASTODON_FLOOR, defaults: MASTODON_DEFAULT_RESOURCES }),
+    resources: resourcesSchema({
+      service: "Mastodon",
+      floor: MASTODON_FLOOR,
+      defaults: MASTODON_DEFAULT_RESOURCES,
+    }).describe("Resource overrides: memory, CPU and disk the planner reserves for the instance."),
     /** Extra environment variables for every Mastodon process (they land in the Nix store: no secrets). */
     extraSettings: extraSettingsSchema({
       shape: "flat",
@@ -79,9 +89,16 @@ const MastodonOptionsSchema = z
         reason:
           "is set by the Mastodon plugin (domain, database, Redis, mail, S3 or secrets); use the plugin's options",
       }),
-    }).default({}),
+    })
+      .default({})
+      .describe(
+        "Extra environment variables for every Mastodon process (`services.mastodon.extraConfig`; they land in the " +
+          "Nix store: no secrets). Names: A-Z, 0-9 and '_', starting with a letter. Set by the plugin, so refused: " +
+          `${RESERVED_NAMES.join(", ")} and names starting with ${RESERVED_PREFIXES.join(", ")}.`,
+      ),
   })
-  .strict();
+  .strict()
+  .describe("Options of a Mastodon instance.");
 
 /**
  * Options of a Mastodon instance.

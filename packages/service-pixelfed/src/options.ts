@@ -26,7 +26,8 @@ const PixelfedUsername = z
   .regex(
     /^(?=.{2,15}$)[a-z0-9]+([._-][a-z0-9]+)?$/,
     "must be 2-15 of a-z and 0-9, with at most one '-', '.' or '_' inside",
-  );
+  )
+  .describe("2-15 of a-z and 0-9, with at most one '-', '.' or '_' inside");
 
 /** `.env` settings the module or this plugin set; `extraSettings` may not touch them. */
 const RESERVED_NAMES = [
@@ -77,13 +78,16 @@ const PixelfedExtraSettings = extraSettingsSchema({
 const PixelfedOptionsSchema = z
   .object({
     /** Domain of the instance, e.g. `pixelfed.example.org`. */
-    domain: DomainName,
+    domain: DomainName.describe("Domain of the instance, e.g. `pixelfed.example.org`."),
     /** Contact e-mail of the instance's administrators. */
-    adminEmail: EmailAddress,
+    adminEmail: EmailAddress.describe("Contact e-mail of the instance's administrators (`INSTANCE_CONTACT_EMAIL`)."),
     /** Outgoing mail. Default `{ mode: "local" }`. */
-    smtp: SmtpOptions.prefault({ mode: "local" }),
+    smtp: SmtpOptions.prefault({ mode: "local" }).describe('Outgoing mail. Default `{ mode: "local" }`.'),
     /** Who may sign up: `closed` (default) or `open`. */
-    registrations: z.enum(["closed", "open"]).default("closed"),
+    registrations: z
+      .enum(["closed", "open"])
+      .default("closed")
+      .describe("Who may sign up: `closed` (default) or `open`."),
     /** Administrator created on first start. */
     initialAdmin: adminUserSchema({
       username: PixelfedUsername,
@@ -98,13 +102,25 @@ const PixelfedOptionsSchema = z
         "moderator",
         "pixelfed",
       ],
-    }).optional(),
+    })
+      .optional()
+      .describe("Administrator created on first start, with a generated or imported password."),
     /** Resource overrides. */
-    resources: resourcesSchema({ service: "Pixelfed", floor: PIXELFED_FLOOR, defaults: PIXELFED_DEFAULT_RESOURCES }),
+    resources: resourcesSchema({
+      service: "Pixelfed",
+      floor: PIXELFED_FLOOR,
+      defaults: PIXELFED_DEFAULT_RESOURCES,
+    }).describe("Resource overrides: memory, CPU and disk the planner reserves for the instance."),
     /** Extra `.env` settings (they land in the Nix store: no secrets). */
-    extraSettings: PixelfedExtraSettings.default({}),
+    extraSettings: PixelfedExtraSettings.default({}).describe(
+      "Extra `.env` settings (`services.pixelfed.settings`; they land in the Nix store: no secrets). Names: A-Z, 0-9 " +
+        "and '_', starting with a letter; numbers must be whole; " +
+        `${BOOLEAN_SETTINGS.join(" and ")} must be true or false. Set by the plugin or module, so refused: ` +
+        `${RESERVED_NAMES.join(", ")} and names starting with ${RESERVED_PREFIXES.join(", ")}.`,
+    ),
   })
-  .strict();
+  .strict()
+  .describe("Options of a Pixelfed instance.");
 
 /**
  * Options of a Pixelfed instance.

@@ -3,10 +3,13 @@ import { validateOpenSshPublicKey } from "../machine/host-key.js";
 import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
 
 /** An OpenSSH public key line, validated (type, base64 blob, embedded type). */
-export const SshPublicKeyLine = z.string().superRefine((value, ctx) => {
-  const problem = validateOpenSshPublicKey(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const SshPublicKeyLine = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = validateOpenSshPublicKey(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("An OpenSSH public key line (`<type> <base64> [comment]`).");
 
 /** How the SDK reaches a machine over SSH. */
 export const MachineSsh = z
@@ -15,125 +18,199 @@ export const MachineSsh = z
     user: z
       .string()
       .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name")
-      .default("root"),
+      .default("root")
+      .describe("Login user (a Unix user name). Default `root`."),
     /** SSH port. Default 22. */
-    port: Port.default(22),
+    port: Port.default(22).describe("SSH port. Default 22."),
     /** The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused. */
-    hostPublicKey: SshPublicKeyLine,
+    hostPublicKey: SshPublicKeyLine.describe(
+      "The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused.",
+    ),
     /** Private key file used to log in; without it the SSH agent is used. */
-    identityFile: z.string().min(1).optional(),
+    identityFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Private key file used to log in; without it the SSH agent is used."),
   })
-  .strict();
+  .strict()
+  .describe("How the SDK reaches a machine over SSH.");
 
 /** What a machine offers. The planner keeps a reserve for the operating system on top of what services need. */
 export const MachineResources = z
   .object({
     /** Number of CPU cores. */
-    cpus: z.number().int().positive(),
+    cpus: z.number().int().positive().describe("Number of CPU cores."),
     /** Memory in MiB. */
-    memoryMiB: z.number().int().positive(),
+    memoryMiB: z.number().int().positive().describe("Memory in MiB."),
     /** Disk space in GiB. */
-    diskGiB: z.number().positive(),
+    diskGiB: z.number().positive().describe("Disk space in GiB."),
   })
-  .strict();
+  .strict()
+  .describe("What a machine offers: CPU cores, memory (MiB) and disk (GiB).");
 
-/** The role a machine may play: a storage node, a service machine, or both (omit `roles` for both). */
-export const MachineRole = z.enum(["storage", "services"]);
+/**
+ * The role a machine may play: a storage node, a service machine, or both (omit `roles` for both). Typed as a plain
+ * union (like the other enums here) so that generated docs show the values.
+ */
+export const MachineRole: z.ZodType<"storage" | "services", "storage" | "services"> = z
+  .enum(["storage", "services"])
+  .describe("A role a machine may play: `storage` (a storage node) or `services` (runs service instances).");
+
+/** The Nix systems a machine may run (typed as a plain union so that generated docs show the values). */
+const NixSystem: z.ZodType<"x86_64-linux" | "aarch64-linux", "x86_64-linux" | "aarch64-linux"> = z.enum([
+  "x86_64-linux",
+  "aarch64-linux",
+]);
 
 /** A machine the provider already runs (an existing NixOS VM). */
 export const Machine = z
   .object({
     /** Name, a DNS label; also the NixOS host name and the NixOps4 member name. */
-    name: DnsLabel,
+    name: DnsLabel.describe("Name, a DNS label; also the NixOS host name and the NixOps4 member name."),
     /** Address the SDK and other machines use to reach it (IP or hostname). */
-    host: HostAddress,
+    host: HostAddress.describe("Address the SDK and other machines use to reach it (IP or hostname)."),
     /** SSH access. */
-    ssh: MachineSsh,
+    ssh: MachineSsh.describe("SSH access."),
     /** CPU, memory and disk. */
-    resources: MachineResources,
+    resources: MachineResources.describe("CPU, memory and disk."),
     /** Roles; omitted means the machine may do anything. */
-    roles: z.array(MachineRole).min(1).optional(),
+    roles: z
+      .array(MachineRole)
+      .min(1)
+      .optional()
+      .describe("Roles (`storage`, `services`); omitted means the machine may do anything."),
     /** Failure zone (rack, room, site); storage replicas are spread across zones. */
     zone: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'")
-      .optional(),
+      .optional()
+      .describe("Failure zone (rack, room, site); storage replicas are spread across zones."),
     /** Nix system of the machine. Default `x86_64-linux`. */
-    system: z.enum(["x86_64-linux", "aarch64-linux"]).default("x86_64-linux"),
+    system: NixSystem.default("x86_64-linux").describe("Nix system of the machine. Default `x86_64-linux`."),
     /** Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets). */
-    nixos: z.record(z.string(), z.unknown()).optional(),
+    nixos: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets)."),
   })
-  .strict();
+  .strict()
+  .describe("A machine the provider already runs (an existing NixOS VM).");
 
 /** One service instance: which plugin (`kind`), its options, and optionally the machine it must run on. */
 export const ServiceInstanceSpec = z
   .object({
     /** Instance name, unique in the deployment (e.g. `social`). */
-    name: InstanceName,
+    name: InstanceName.describe("Instance name, unique in the deployment (e.g. `social`)."),
     /** Plugin kind, e.g. `mastodon`. */
-    kind: z.string().min(1),
+    kind: z.string().min(1).describe("Plugin kind, e.g. `mastodon`."),
     /** Options checked by the plugin's own schema. */
-    options: z.unknown().default({}),
+    options: z.unknown().default({}).describe("Options checked by the plugin's own schema."),
     /** Pin the instance to this machine. */
-    machine: DnsLabel.optional(),
+    machine: DnsLabel.optional().describe("Pin the instance to this machine (a machine name)."),
   })
-  .strict();
+  .strict()
+  .describe("One service instance: which plugin (`kind`), its options, and optionally the machine it must run on.");
 
 /** The storage backend of the deployment: which plugin and its options. */
 export const StorageSpec = z
   .object({
     /** Storage plugin kind, e.g. `garage`. */
-    kind: z.string().min(1),
+    kind: z.string().min(1).describe("Storage plugin kind, e.g. `garage`."),
     /** Options checked by the plugin's own schema. */
-    options: z.unknown().default({}),
+    options: z.unknown().default({}).describe("Options checked by the plugin's own schema."),
   })
-  .strict();
+  .strict()
+  .describe("The storage backend of the deployment: which plugin and its options.");
+
+/**
+ * Default flake references used when the spec pins none. NixOps4 has no releases: the SDK pins the commits its
+ * generated deployments were checked against (nixops4 2026-07-24, nixops4-nixos 2026-07-03, flake-parts 2026-08-01).
+ * nixpkgs follows nixos-unstable (the service modules the plugins target); pin a revision in production.
+ */
+export const DEFAULT_PINS = {
+  nixpkgs: "github:NixOS/nixpkgs/nixos-unstable",
+  nixops4: "github:nixops4/nixops4/53d855472af18d85457f327fa9aeb268543ff74e",
+  nixops4Nixos: "github:nixops4/nixops4-nixos/18e3a695e544524081d6c0bd29cc73f4d540739b",
+  flakeParts: "github:hercules-ci/flake-parts/427bf4bd9435fdf21321c8cc628c24efc14c0f7a",
+} as const;
 
 /** Flake references the generated deployment pins. Defaults come from the SDK ({@link DEFAULT_PINS}). */
 export const Pins = z
   .object({
     /** nixpkgs flake reference, e.g. `github:NixOS/nixpkgs/<rev>`. */
-    nixpkgs: z.string().min(1).optional(),
+    nixpkgs: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`nixpkgs flake reference, e.g. \`github:NixOS/nixpkgs/<rev>\`. Default \`${DEFAULT_PINS.nixpkgs}\`.`),
     /** NixOps4 flake reference. */
-    nixops4: z.string().min(1).optional(),
+    nixops4: z.string().min(1).optional().describe(`NixOps4 flake reference. Default \`${DEFAULT_PINS.nixops4}\`.`),
     /** nixops4-nixos flake reference. */
-    nixops4Nixos: z.string().min(1).optional(),
+    nixops4Nixos: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`nixops4-nixos flake reference. Default \`${DEFAULT_PINS.nixops4Nixos}\`.`),
     /** flake-parts flake reference. */
-    flakeParts: z.string().min(1).optional(),
+    flakeParts: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`flake-parts flake reference. Default \`${DEFAULT_PINS.flakeParts}\`.`),
   })
-  .strict();
+  .strict()
+  .describe("Flake references the generated deployment pins; the SDK's defaults are used for those left out.");
 
 /** What the planner keeps free on every machine for the operating system. */
 export const Reserve = z
   .object({
-    cpus: z.number().min(0).default(0),
-    memoryMiB: z.number().int().min(0).default(1024),
-    diskGiB: z.number().min(0).default(10),
+    /** CPU cores kept free (fractions allowed). Default 0. */
+    cpus: z.number().min(0).default(0).describe("CPU cores kept free (fractions allowed). Default 0."),
+    /** Memory kept free, in MiB. Default 1024. */
+    memoryMiB: z.number().int().min(0).default(1024).describe("Memory kept free, in MiB. Default 1024."),
+    /** Disk space kept free, in GiB. Default 10. */
+    diskGiB: z.number().min(0).default(10).describe("Disk space kept free, in GiB. Default 10."),
   })
-  .strict();
+  .strict()
+  .describe("What the planner keeps free on every machine for the operating system.");
 
 /** The whole deployment: machines, one storage backend, service instances and settings. */
 export const DeploymentSpec = z
   .object({
-    /** Deployment name (a DNS label). */
-    name: InstanceName,
+    /** Deployment name: starts with a letter, then a-z, 0-9 and '-' (at most 40 characters, not ending with '-'). */
+    name: InstanceName.describe(
+      "Deployment name: starts with a letter, then a-z, 0-9 and '-' (at most 40 characters, not ending with '-').",
+    ),
     /** Machines, at least one. */
-    machines: z.array(Machine).min(1),
+    machines: z.array(Machine).min(1).describe("Machines, at least one."),
     /** The storage backend. */
-    storage: StorageSpec,
+    storage: StorageSpec.describe("The storage backend."),
     /** Service instances. */
-    services: z.array(ServiceInstanceSpec).default([]),
+    services: z.array(ServiceInstanceSpec).default([]).describe("Service instances."),
     /** Flake pins of the generated deployment. */
-    pins: Pins.default({}),
+    pins: Pins.default({}).describe("Flake pins of the generated deployment."),
     /** Let's Encrypt account: e-mail and whether to use the staging CA. Required when a service needs TLS. */
     acme: z
-      .object({ email: EmailAddress, staging: z.boolean().default(false) })
+      .object({
+        /** E-mail address of the Let's Encrypt (ACME) account. */
+        email: EmailAddress.describe("E-mail address of the Let's Encrypt (ACME) account."),
+        /** Use Let's Encrypt's staging CA (untrusted certificates, no rate limits). Default false. */
+        staging: z
+          .boolean()
+          .default(false)
+          .describe("Use Let's Encrypt's staging CA (untrusted certificates, no rate limits). Default false."),
+      })
       .strict()
-      .optional(),
+      .optional()
+      .describe("Let's Encrypt account: e-mail and whether to use the staging CA. Required when a service needs TLS."),
     /** Resources kept free for the OS on every machine. */
-    reserve: Reserve.default({ cpus: 0, memoryMiB: 1024, diskGiB: 10 }),
+    reserve: Reserve.default({ cpus: 0, memoryMiB: 1024, diskGiB: 10 }).describe(
+      "Resources kept free for the OS on every machine.",
+    ),
   })
-  .strict();
+  .strict()
+  .describe("The whole deployment: machines, one storage backend, service instances and settings.");
 
 /** A validated machine. */
 export type Machine = z.output<typeof Machine>;
@@ -149,17 +226,5 @@ export type DeploymentSpecInput = z.input<typeof DeploymentSpec>;
 export type MachineInput = z.input<typeof Machine>;
 /** Machine roles. */
 export type MachineRole = z.output<typeof MachineRole>;
-
-/**
- * Default flake references used when the spec pins none. NixOps4 has no releases: the SDK pins the commits its
- * generated deployments were checked against (nixops4 2026-07-24, nixops4-nixos 2026-07-03, flake-parts 2026-08-01).
- * nixpkgs follows nixos-unstable (the service modules the plugins target); pin a revision in production.
- */
-export const DEFAULT_PINS = {
-  nixpkgs: "github:NixOS/nixpkgs/nixos-unstable",
-  nixops4: "github:nixops4/nixops4/53d855472af18d85457f327fa9aeb268543ff74e",
-  nixops4Nixos: "github:nixops4/nixops4-nixos/18e3a695e544524081d6c0bd29cc73f4d540739b",
-  flakeParts: "github:hercules-ci/flake-parts/427bf4bd9435fdf21321c8cc628c24efc14c0f7a",
-} as const;
 
 export { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port };

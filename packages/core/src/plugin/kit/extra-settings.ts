@@ -39,9 +39,10 @@ export interface ExtraSettingProblem {
 }
 
 const SCALAR = z.union([z.string(), z.number().finite(), z.boolean()]);
-const NESTED: z.ZodType<ExtraSettingValue, ExtraSettingValue> = z.lazy(() =>
-  z.union([SCALAR, z.null(), z.array(NESTED), z.record(z.string(), NESTED)]),
-);
+// The title names the recursive type in JSON Schema (and so in the generated configuration reference).
+const NESTED: z.ZodType<ExtraSettingValue, ExtraSettingValue> = z
+  .lazy(() => z.union([SCALAR, z.null(), z.array(NESTED), z.record(z.string(), NESTED)]))
+  .meta({ title: "JSON value" });
 
 /**
  * A zod schema for a plugin's `extraSettings` escape hatch: extra settings passed through to the service's NixOS

@@ -53,13 +53,31 @@ export function resourcesSchema(
   return z
     .object({
       /** Memory in MiB. */
-      memoryMiB: z.number().int("must be a whole number of MiB").positive().optional(),
+      memoryMiB: z
+        .number()
+        .int("must be a whole number of MiB")
+        .positive()
+        .optional()
+        .describe(`Memory in MiB. Default ${defaults.memoryMiB}; at least ${floor.memoryMiB} (${service}'s floor).`),
       /** CPU cores (fractions allowed). */
-      cpus: z.number().positive().optional(),
+      cpus: z
+        .number()
+        .positive()
+        .optional()
+        .describe(
+          `CPU cores (fractions allowed). Default ${defaults.cpus}; at least ${floor.cpus} (${service}'s floor).`,
+        ),
       /** Local disk in GiB. */
-      diskGiB: z.number().positive().optional(),
+      diskGiB: z
+        .number()
+        .positive()
+        .optional()
+        .describe(`Local disk in GiB. Default ${defaults.diskGiB}; at least ${floor.diskGiB} (${service}'s floor).`),
       /** Accept values below the floor (tests, tiny instances): the service may fail or be slow. */
-      allowBelowFloor: z.boolean().default(false),
+      allowBelowFloor: z
+        .boolean()
+        .default(false)
+        .describe("Accept values below the floor (tests, tiny instances): the service may fail or be slow."),
     })
     .strict()
     .superRefine((value, ctx) => {
@@ -85,5 +103,6 @@ export function resourcesSchema(
       diskGiB: value.diskGiB ?? defaults.diskGiB,
       allowBelowFloor: value.allowBelowFloor,
     }))
-    .prefault({});
+    .prefault({})
+    .describe(`Resources the planner reserves for the instance; omitted values take ${service}'s defaults.`);
 }

@@ -16,11 +16,16 @@ const SmtpSecurity: z.ZodType<"starttls" | "tls" | "none", "starttls" | "tls" | 
 export const LocalSmtpOptions = z
   .object({
     /** Local delivery. */
-    mode: z.literal("local"),
+    mode: z.literal("local").describe("Local delivery."),
     /** Sender address of the service's mail; default chosen by the plugin (e.g. `notifications@<domain>`). */
-    from: EmailAddress.optional(),
+    from: EmailAddress.optional().describe(
+      "Sender address of the service's mail; default chosen by the plugin (e.g. `notifications@<domain>`).",
+    ),
   })
-  .strict();
+  .strict()
+  .describe(
+    "Mail through a mail server on the machine itself (e.g. Postfix, as the service's NixOS module sets it up).",
+  );
 
 /**
  * Mail through a relay (SMTP submission server). The password is never an option value: when `user` is given, the
@@ -29,29 +34,41 @@ export const LocalSmtpOptions = z
 export const RelaySmtpOptions = z
   .object({
     /** Relay. */
-    mode: z.literal("relay"),
+    mode: z.literal("relay").describe("Relay."),
     /** Server host name or address. */
-    host: HostAddress,
+    host: HostAddress.describe("Server host name or address."),
     /** Server port. Default 587 (submission with STARTTLS). */
-    port: Port.default(587),
+    port: Port.default(587).describe("Server port. Default 587 (submission with STARTTLS)."),
     /** `starttls` (default), `tls` (implicit TLS, usually port 465) or `none`. */
-    security: SmtpSecurity.default("starttls"),
+    security: SmtpSecurity.default("starttls").describe(
+      "`starttls` (default), `tls` (implicit TLS, usually port 465) or `none`.",
+    ),
     /** Login name; when set, the password comes from the imported secret `smtp-password`. */
     user: z
       .string()
       .min(1)
       .max(320)
       .regex(/^[^\s"'\\]+$/, "must not contain spaces, quotes or backslashes")
-      .optional(),
+      .optional()
+      .describe(
+        "Login name; when set, the password comes from the imported secret `smtp-password` " +
+          "(`fedi secret set <instance>.smtp-password`).",
+      ),
     /** Sender address of the service's mail; default chosen by the plugin. */
-    from: EmailAddress.optional(),
+    from: EmailAddress.optional().describe("Sender address of the service's mail; default chosen by the plugin."),
   })
-  .strict();
+  .strict()
+  .describe(
+    "Mail through a relay (SMTP submission server). The password is never an option value: when `user` is given, " +
+      "it is the imported secret `smtp-password`.",
+  );
 
 /** Outgoing mail settings: `{ mode: "local" }` or `{ mode: "relay", host, port, security, user }`. */
-export const SmtpOptions = z.discriminatedUnion("mode", [LocalSmtpOptions, RelaySmtpOptions], {
-  error: 'must be { mode: "local" } or { mode: "relay", host, ... }',
-});
+export const SmtpOptions = z
+  .discriminatedUnion("mode", [LocalSmtpOptions, RelaySmtpOptions], {
+    error: 'must be { mode: "local" } or { mode: "relay", host, ... }',
+  })
+  .describe('Outgoing mail settings: `{ mode: "local" }` or `{ mode: "relay", host, port, security, user }`.');
 
 /** Validated outgoing mail settings. */
 export type SmtpOptions = z.output<typeof SmtpOptions>;
