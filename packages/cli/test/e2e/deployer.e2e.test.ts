@@ -23,6 +23,7 @@ function deployer(scenario = "success"): Deployer {
       },
     },
     ssh: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 100 } },
+    verify: { timeoutMs: 2_000, intervalMs: 200 },
   });
   d.events.on("event", (e) => events.push(e));
   return d;
@@ -162,7 +163,14 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     const d = deployer("hang");
     const abort = new AbortController();
     d.events.on("event", (e) => {
-      if (e.code === "step.start" && e.data.step === "nixops4") setTimeout(() => abort.abort(), 300);
+      if (e.code !== "step.start" || e.data.step !== "nixops4") return;
+      // abort once the double has started its child process (it logs it), as a user pressing Ctrl-C would
+      const poll = setInterval(async () => {
+        if ((await readFile(fleet.nixops4Log, "utf8").catch(() => "")).includes('"event":"child"')) {
+          clearInterval(poll);
+          abort.abort();
+        }
+      }, 50);
     });
     let error: unknown;
     try {
@@ -192,6 +200,36 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     const again = await apply(fleet.plan(after, { motto: "interrupted" }));
     expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("done");
     expect((await fleet.state.read("e2e")).progress).toBeUndefined();
+  });
+
+  it("verification waits for a unit that starts late, and fails naming a unit that never starts", async () => {
+    const units = ["garage.service", "probeapp.service", "fediversity-secrets.service"];
+    await fleet.hosts.web1.setActiveUnits(["fediversity-secrets.service"]);
+    const late = setTimeout(() => void fleet.hosts.web1.setActiveUnits(units), 700);
+    const state = await fleet.state.read("e2e");
+    const report = await apply(fleet.plan(state, { motto: "late start" }));
+    clearTimeout(late);
+    expect(report.checks.every((c) => c.ok)).toBe(true);
+
+    await fleet.hosts.web1.setActiveUnits(["fediversity-secrets.service"]);
+    let error: unknown;
+    try {
+      await apply(fleet.plan(await fleet.state.read("e2e"), { motto: "never starts" }));
+    } catch (e) {
+      error = e;
+    }
+    await fleet.hosts.web1.setActiveUnits(units);
+    expect(hasErrorCode(error, "VERIFY_FAILED")).toBe(true);
+    expect((error as { issues: Array<{ path: string; message: string }> }).issues).toContainEqual({
+      path: "web1/alpha",
+      message: "unit probeapp.service: inactive",
+    });
+    // the configuration was applied, only verification is pending: a re-run verifies again without NixOps4
+    const calls = (await nixops4Calls()).length;
+    const again = await apply(fleet.plan(await fleet.state.read("e2e"), { motto: "never starts" }));
+    expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("skipped");
+    expect(again.steps.find((s) => s.step === "verify")!.status).toBe("done");
+    expect((await nixops4Calls()).length).toBe(calls);
   });
 
   it("never lets a secret value into an event, error, plan, state or generated file", async () => {

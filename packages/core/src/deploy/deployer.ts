@@ -1,13 +1,14 @@
 import { FediError, isFediError } from "../errors.js";
 import { FediEvents } from "../events.js";
 import { MachinePool, preflight, type RetryOptions, type SshTarget, shellQuote } from "../machine/index.js";
+import { sleep } from "../machine/retry.js";
 import { NixOps4Driver, prepareDeploymentRepo } from "../nixops4/index.js";
 import { hashOf } from "../plan/allocate.js";
 import { diffAgainstState } from "../plan/diff.js";
 import { machineFacts } from "../plan/plan.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
-import type { StorageNode, StorageRuntimeInput } from "../plugin/types.js";
+import type { HealthCheck, StorageNode, StorageRuntimeInput } from "../plugin/types.js";
 import { deploymentFiles, memberPath } from "../render/deployment-files.js";
 import { writeDeploymentDir } from "../render/write.js";
 import { ensureSecrets, redactor, type SecretStore } from "../secrets/index.js";
@@ -46,6 +47,8 @@ export interface DeployerOptions {
   nixops4?: { binary?: string; env?: Record<string, string | undefined> };
   /** SSH: authentication, concurrency (default 8), retries, connect timeout. */
   ssh?: SshAuthOptions & { concurrency?: number; retry?: RetryOptions; connectTimeoutMs?: number };
+  /** Verification after apply: failing checks are retried every `intervalMs` (5 s) until `timeoutMs` (120 s). */
+  verify?: { timeoutMs?: number; intervalMs?: number };
   /** Another event stream that should see every (redacted) event, e.g. the CLI's. */
   events?: FediEvents;
 }
@@ -335,7 +338,7 @@ export class Deployer {
         });
 
         await step("verify", async () => {
-          report.checks = await this.#verify(current, pool, targets, signal);
+          report.checks = await this.#verify(current, pool, targets, signal, undefined, true, true);
           const failed = report.checks.filter((c) => !c.ok);
           if (failed.length > 0) {
             throw new FediError(
@@ -409,18 +412,27 @@ export class Deployer {
     signal: AbortSignal | undefined,
     only?: Set<string>,
     withStorage = true,
+    wait = false,
   ): Promise<CheckResult[]> {
-    const jobs: Array<Promise<CheckResult>> = [];
+    const checks: Array<{ machine: string; owner: string; check: HealthCheck }> = [];
     for (const inst of plan.instances) {
       if (only && !only.has(inst.machine)) continue;
-      for (const check of inst.checks)
-        jobs.push(runHealthCheck(pool, targets.get(inst.machine)!, inst.name, check, signal ? { signal } : {}));
+      for (const check of inst.checks) checks.push({ machine: inst.machine, owner: inst.name, check });
     }
     for (const { machine, check } of plan.storage.checks) {
-      if (only && !only.has(machine)) continue;
-      jobs.push(runHealthCheck(pool, targets.get(machine)!, "storage", check, signal ? { signal } : {}));
+      if (!only || only.has(machine)) checks.push({ machine, owner: "storage", check });
     }
-    const results = await Promise.all(jobs);
+    // Services need a moment after a switch: a failing check is tried again until the deadline (apply only).
+    const { timeoutMs, intervalMs } = { timeoutMs: 0, intervalMs: 5_000, ...(wait ? this.#options.verify : {}) };
+    const deadline = Date.now() + (wait ? timeoutMs || 120_000 : 0);
+    const runOne = async (c: (typeof checks)[number]): Promise<CheckResult> => {
+      for (;;) {
+        const r = await runHealthCheck(pool, targets.get(c.machine)!, c.owner, c.check, signal ? { signal } : {});
+        if (r.ok || Date.now() + intervalMs > deadline || signal?.aborted) return r;
+        await sleep(intervalMs, signal);
+      }
+    };
+    const results = await Promise.all(checks.map(runOne));
     const storage = this.#options.registry.storage(plan.storage.kind);
     if (withStorage && storage?.runtime && plan.buckets.length > 0) {
       const verified = await storage.runtime.verify(await this.#storageInput(plan, pool, signal));

@@ -1,3 +1,4 @@
+import { isIPv6 } from "node:net";
 import { z } from "zod";
 
 /** A DNS label: 1–63 characters of `a-z`, `0-9` and `-`, not starting or ending with `-`. Used for machine names. */
@@ -30,8 +31,6 @@ export const DomainName = z
 
 /** An IPv4 address in dotted-quad form. */
 const IPv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-/** A loose IPv6 check (hex groups and colons, optional embedded IPv4); Node's `net.isIPv6` is used too. */
-const IPv6 = /^[0-9a-fA-F:.]+$/;
 
 /** A machine address: an IPv4 or IPv6 address, or a hostname. */
 export const HostAddress = z
@@ -40,7 +39,7 @@ export const HostAddress = z
   .refine(
     (v) =>
       IPv4.test(v) ||
-      (v.includes(":") && IPv6.test(v)) ||
+      (v.includes(":") && isIPv6(v)) ||
       /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(v),
     "must be an IPv4 or IPv6 address or a hostname",
   )

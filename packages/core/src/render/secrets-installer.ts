@@ -24,6 +24,17 @@ export function secretsInstallerModule(): string {
 mv -f ${arg("cfg.directory")}/${arg("name")}.tmp ${arg("cfg.directory")}/${arg("name")}`,
     ),
   );
+  // Files installed earlier but no longer declared are removed (e.g. the secrets of a removed instance).
+  const declared = nix.apply(
+    nix.ref("lib.concatMapStringsSep"),
+    "|",
+    nix.ref("lib.escapeShellArg"),
+    nix.apply(nix.ref("builtins.attrNames"), nix.ref("cfg.files")),
+  );
+  const removeUndeclared = nix.s`for f in ${arg("cfg.directory")}/*; do
+  [ -e "$f" ] || continue
+  case "\${f##*/}" in ${declared}) ;; *) rm -f -- "$f" ;; esac
+done`;
   const body = nix.attrs({
     options: {
       fediversity: {
@@ -83,7 +94,11 @@ mv -f ${arg("cfg.directory")}/${arg("name")}.tmp ${arg("cfg.directory")}/${arg("
                 nix.op(
                   nix.list(["set -euo pipefail", nix.s`install -d -m 0755 -o root -g root ${arg("cfg.directory")}`]),
                   "++",
-                  nix.apply(nix.ref("lib.mapAttrsToList"), installLine, nix.ref("cfg.files")),
+                  nix.op(
+                    nix.apply(nix.ref("lib.mapAttrsToList"), installLine, nix.ref("cfg.files")),
+                    "++",
+                    nix.list([removeUndeclared]),
+                  ),
                 ),
               ),
             },
