@@ -91,6 +91,18 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     const machineNix = await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8");
     expect(machineNix).toContain('environmentFile = "/run/fediversity/secrets/alpha-env"');
 
+    // changed secret files are reinstalled and the units that read them restarted
+    expect(await fleet.hosts.web1.systemctlCalls()).toEqual(
+      expect.arrayContaining(["restart fediversity-secrets.service", "try-restart probeapp.service"]),
+    );
+    // long steps report progress per machine
+    expect(
+      events
+        .filter((e) => e.code === "step.progress" && e.data.step === "upload")
+        .map((e) => e.data.done)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+
     // verification: units, HTTP through the machine, S3 round trip with each key
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.checks.map((c) => c.check)).toEqual(

@@ -234,9 +234,16 @@ export class Deployer {
               target: targets.get(m.name)!,
               expect: expectations(m, current),
             }));
+            let checked = 0;
             const r = await preflight(pool, machines, {
               ...(signal ? { signal } : {}),
               onMachine: (machine, facts) => {
+                checked += 1;
+                this.events.report(
+                  "step.progress",
+                  { step: "preflight", done: checked, total: current.machines.length, message: machine },
+                  { machine },
+                );
                 if (facts)
                   this.events.report(
                     "preflight.facts",
@@ -285,6 +292,7 @@ export class Deployer {
         });
 
         await step("upload", async () => {
+          let synced = 0;
           const results = await Promise.all(
             current.machines.map(async (m) => {
               const r = await syncSecretFiles(pool, targets.get(m.name)!, m, o.secrets, {
@@ -292,6 +300,12 @@ export class Deployer {
                 onUpload: (file, path) => this.events.report("secret.uploaded", { file, path }, { machine: m.name }),
               });
               if (r.uploaded.length > 0 || r.removed.length > 0) uploadedOn.set(m.name, r.uploaded);
+              synced += 1;
+              this.events.report(
+                "step.progress",
+                { step: "upload", done: synced, total: current.machines.length, message: m.name },
+                { machine: m.name },
+              );
               return r;
             }),
           );
