@@ -63,15 +63,18 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
       "render:done",
       "secrets:done",
       "preflight:done",
-      "storage:done",
       "upload:done",
+      "storage-nodes:done",
+      "storage:done",
       "nixops4:done",
       "activate:done",
       "verify:done",
     ]);
     expect(report.applied).toEqual(["default.store1", "default.web1", "default.web2"]);
+    // storage nodes first (the storage runtime needs Garage running), then the service machines
     expect(await nixops4Calls()).toEqual([
-      ["apply", "default.store1", "default.web1", "default.web2", "--no-interactive", "--show-trace"],
+      ["apply", "default.store1", "--no-interactive", "--show-trace"],
+      ["apply", "default.web1", "default.web2", "--no-interactive", "--show-trace"],
     ]);
 
     // storage: layout applied, buckets and keys exist, with the SDK's credentials
@@ -157,7 +160,7 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     }
     expect(hasErrorCode(error, "NIXOPS4_FAILED")).toBe(true);
     const failed = await fleet.state.read("e2e");
-    expect(failed.progress?.completed).toEqual(["storage", "upload"]);
+    expect(failed.progress?.completed).toEqual(["upload", "storage-nodes", "storage"]);
     expect(failed.instances.alpha!.fingerprint).toBe(state.instances.alpha!.fingerprint); // not applied yet
 
     const again = await apply(fleet.plan(failed, { motto: "third" }));
@@ -201,7 +204,7 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
       expect(status).toMatch(/State:\s+(Z|gone)/);
     }
     const after = await fleet.state.read("e2e");
-    expect(after.progress?.completed).toEqual(["storage", "upload"]);
+    expect(after.progress?.completed).toEqual(["upload", "storage-nodes", "storage"]);
     expect(after.instances.alpha!.fingerprint).toBe(state.instances.alpha!.fingerprint);
     // the deployment directory is whole: every file parses as before (written atomically, committed)
     expect(await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8")).toContain(

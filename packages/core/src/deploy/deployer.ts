@@ -24,8 +24,9 @@ export const APPLY_STEPS = [
   "render",
   "secrets",
   "preflight",
-  "storage",
   "upload",
+  "storage-nodes",
+  "storage",
   "nixops4",
   "activate",
   "verify",
@@ -283,14 +284,6 @@ export class Deployer {
           false,
         );
 
-        await step("storage", async () => {
-          const storage = o.registry.storage(current.storage.kind);
-          if (!storage?.runtime) return undefined;
-          const steps = await storage.runtime.provision(await this.#storageInput(current, pool, signal));
-          for (const s of steps) this.events.report("storage.step", s);
-          return steps.map((s) => s.summary).join("; ") || "storage up to date";
-        });
-
         await step("upload", async () => {
           let synced = 0;
           const results = await Promise.all(
@@ -314,8 +307,10 @@ export class Deployer {
           return up + rm === 0 ? undefined : `${up} file(s) uploaded, ${rm} removed`;
         });
 
-        await step("nixops4", async () => {
-          const machines = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
+        // Storage nodes first: the storage runtime needs them running before it can create buckets and keys.
+        const toApply = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
+        const storageNodes = new Set(current.storage.nodes.map((n) => n.machine));
+        const runNixOps4 = async (machines: string[]) => {
           if (machines.length === 0) return undefined;
           const driver = new NixOps4Driver({
             cwd: o.deployDir,
@@ -330,10 +325,23 @@ export class Deployer {
                 { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
               ),
           });
-          report.applied = machines.map(memberPath);
-          const r = await driver.apply({ members: report.applied, showTrace: true, ...(signal ? { signal } : {}) });
+          const members = machines.map(memberPath);
+          report.applied.push(...members);
+          const r = await driver.apply({ members, showTrace: true, ...(signal ? { signal } : {}) });
           return `${machines.length} machine(s) switched in ${Math.round(r.durationMs / 1000)} s`;
+        };
+
+        await step("storage-nodes", () => runNixOps4(toApply.filter((m) => storageNodes.has(m))));
+
+        await step("storage", async () => {
+          const storage = o.registry.storage(current.storage.kind);
+          if (!storage?.runtime) return undefined;
+          const steps = await storage.runtime.provision(await this.#storageInput(current, pool, signal));
+          for (const s of steps) this.events.report("storage.step", s);
+          return steps.map((s) => s.summary).join("; ") || "storage up to date";
         });
+
+        await step("nixops4", () => runNixOps4(toApply.filter((m) => !storageNodes.has(m))));
 
         await step("activate", async () => {
           if (uploadedOn.size === 0) return undefined;
@@ -522,9 +530,10 @@ const STEP_DESCRIPTIONS: Record<ApplyStep, string> = {
   render: "write the deployment directory and commit it",
   secrets: "generate missing secrets",
   preflight: "check every machine over SSH",
+  "storage-nodes": "apply the storage nodes' NixOS configurations with NixOps4",
   storage: "provision storage: layout, buckets, keys, website access, CORS",
   upload: "upload secret files",
-  nixops4: "apply the NixOS configurations with NixOps4",
+  nixops4: "apply the other machines' NixOS configurations with NixOps4",
   activate: "reinstall changed secret files and restart the units that read them",
   verify: "verify units, HTTP endpoints and S3",
 };
