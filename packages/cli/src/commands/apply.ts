@@ -53,6 +53,7 @@ export const applyCommand: Command = {
     });
     const deployer = new Deployer({
       registry: loaded.registry,
+      configDir: loaded.config.dir,
       deployDir: outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out")),
       state: new StateStore(stateDir),
       secrets: new FileSecretStore(join(stateDir, "secrets")),

@@ -61,7 +61,7 @@ export const planCommand: Command = {
       events: ctx.events,
     });
     const outDir = outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out"));
-    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events);
+    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir);
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {
         configFile: loaded.config.path,

@@ -28,6 +28,7 @@ export const statusCommand: Command = {
     const { plan } = await planDeployment({ ...loaded, stateDir, events: ctx.events });
     const deployer = new Deployer({
       registry: loaded.registry,
+      configDir: loaded.config.dir,
       deployDir: outDirFor(loaded.config, cwd, undefined),
       state: new StateStore(stateDir),
       secrets: new FileSecretStore(join(stateDir, "secrets")),

@@ -6,6 +6,7 @@ import {
   type FediEvents,
   type Plan,
   type PluginRegistry,
+  readMachineImports,
   StateStore,
   validateSpec,
   type WriteReport,
@@ -110,12 +111,17 @@ export async function writeDeployment(
   outDir: string,
   cwd: string,
   events?: FediEvents,
+  configDir: string = cwd,
 ): Promise<WriteReport> {
   const report = await step(
     events,
     "render",
     "Writing the deployment files",
-    () => writeDeploymentDir(outDir, deploymentFiles(plan)),
+    async () => {
+      const files = deploymentFiles(plan);
+      for (const [path, text] of await readMachineImports(plan, configDir)) files.set(path, text);
+      return writeDeploymentDir(outDir, files);
+    },
     (r) =>
       `Wrote ${displayPath(cwd, outDir)}: ${r.written.length} written, ${r.unchanged.length} unchanged${r.removed.length ? `, ${r.removed.length} removed` : ""}`,
   );

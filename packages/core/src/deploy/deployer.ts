@@ -10,6 +10,7 @@ import type { Plan, PlannedMachine } from "../plan/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { HealthCheck, StorageNode, StorageRuntimeInput } from "../plugin/types.js";
 import { deploymentFiles, memberPath } from "../render/deployment-files.js";
+import { readMachineImports } from "../render/machine-imports.js";
 import { writeDeploymentDir } from "../render/write.js";
 import { ensureSecrets, redactor, type SecretStore } from "../secrets/index.js";
 import { stateFromPlan } from "../state/from-plan.js";
@@ -40,6 +41,8 @@ export interface DeployerOptions {
   registry: PluginRegistry;
   /** Where the deployment directory is written (a git repository NixOps4 reads). */
   deployDir: string;
+  /** Folder that relative paths in the spec (`machines[].nixosImports`) start from. Default: the working directory. */
+  configDir?: string;
   /** The state folder. */
   state: StateStore;
   /** Where secret values live. */
@@ -207,7 +210,10 @@ export class Deployer {
         await step(
           "render",
           async () => {
-            const written = await writeDeploymentDir(o.deployDir, deploymentFiles(current));
+            const files = deploymentFiles(current);
+            for (const [path, text] of await readMachineImports(current, o.configDir ?? process.cwd()))
+              files.set(path, text);
+            const written = await writeDeploymentDir(o.deployDir, files);
             this.events.report("render.written", { dir: o.deployDir, ...written });
             const repo = await prepareDeploymentRepo(o.deployDir, {
               message: `fedi apply: ${current.deployment.name}`,

@@ -93,6 +93,19 @@ export const Machine = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets)."),
+    /**
+     * NixOS module files the machine's configuration imports, e.g. its `hardware-configuration.nix` (file systems,
+     * boot loader): the generated configuration replaces the machine's whole configuration, so what the machine
+     * needs to boot must come from here or from `nixos`. Paths are relative to the config file's folder. The files
+     * are copied into the deployment directory (and so into the Nix store): no secrets.
+     */
+    nixosImports: z
+      .array(z.string().regex(/\.nix$/, "must be the path of a .nix file"))
+      .optional()
+      .describe(
+        "NixOS module files the machine imports, e.g. its hardware-configuration.nix (file systems, boot loader); " +
+          "relative to the config file's folder; copied into the deployment directory (no secrets).",
+      ),
   })
   .strict()
   .describe("A machine the provider already runs (an existing NixOS VM).");

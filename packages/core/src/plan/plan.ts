@@ -400,6 +400,13 @@ export function createPlan(input: PlanInput): Plan {
     );
     const files = [...m.files].sort((a, b) => cmp(a.name, b.name));
     const tcpPorts = [...m.ports].sort((a, b) => a - b);
+    const nixosImports = (spec_.nixosImports ?? []).map((source, i) => ({
+      source,
+      file: `machines/${f.name}/${i}-${source
+        .split("/")
+        .pop()!
+        .replace(/[^A-Za-z0-9._-]/g, "_")}`,
+    }));
     const nixosModule = buildMachineModule({
       deployment: spec.name,
       machine: f.name,
@@ -410,6 +417,7 @@ export function createPlan(input: PlanInput): Plan {
       secretFiles: files,
       extra: spec_.nixos,
       extraPath: `machines[${machineIndex.get(f.name)}].nixos`,
+      imports: nixosImports.map((x) => x.file),
     });
     return {
       name: f.name,
@@ -429,6 +437,7 @@ export function createPlan(input: PlanInput): Plan {
       storageNode: storageNodes.has(f.name),
       tcpPorts,
       secretFiles: files,
+      nixosImports,
       nixosModule,
       configHash: hashOf(nixosModule),
     };

@@ -56,6 +56,11 @@ export interface PlannedMachine {
   tcpPorts: number[];
   /** Secret files on the machine, sorted by name. */
   secretFiles: PlannedSecretFile[];
+  /**
+   * Module files the machine imports: `source` as given in the spec (relative to the config's folder), `file` where
+   * the renderer puts a copy in the deployment directory.
+   */
+  nixosImports: Array<{ source: string; file: string }>;
   /** The machine's NixOS module (Nix text from the printer). */
   nixosModule: string;
   /** SHA-256 of `nixosModule` (what changed between plans). */

@@ -26,12 +26,18 @@ export interface MachineModuleInput {
   extra: Record<string, unknown> | undefined;
   /** Spec path of `extra`, for error messages. */
   extraPath: string;
+  /** Module files to import, relative to the deployment directory (copies of the spec's `nixosImports`). */
+  imports?: string[];
 }
 
 /** Builds the NixOS module text of one machine (through the printer). */
 export function buildMachineModule(input: MachineModuleInput): string {
   const moduleOf = (body: NixInput) => nix.lambda({ args: ["config", "lib", "pkgs"], ellipsis: true }, body);
-  const imports: NixInput[] = [nix.path(`../${SECRETS_INSTALLER_FILE}`), ...input.modules.map((m) => moduleOf(m.body))];
+  const imports: NixInput[] = [
+    ...(input.imports ?? []).map((file) => nix.path(`../${file}`)),
+    nix.path(`../${SECRETS_INSTALLER_FILE}`),
+    ...input.modules.map((m) => moduleOf(m.body)),
+  ];
   if (input.extra && Object.keys(input.extra).length > 0) {
     try {
       imports.push(toNix(input.extra));

@@ -57,6 +57,12 @@ const cases: Case[] = [
   ["port out of range", (s) => void (s.machines[0].ssh.port = 70000), "SPEC_INVALID", "machines[0].ssh.port"],
   ["machine name not a DNS label", (s) => void (s.machines[0].name = "web_01"), "SPEC_INVALID", "machines[0].name"],
   ["machine host empty", (s) => void (s.machines[1].host = ""), "SPEC_INVALID", "machines[1].host"],
+  [
+    "machine import not a .nix file",
+    (s) => void (s.machines[0].nixosImports = ["hardware.txt"]),
+    "SPEC_INVALID",
+    "machines[0].nixosImports[0]",
+  ],
   ["machine host not an IPv6 address", (s) => void (s.machines[1].host = ":::"), "SPEC_INVALID", "machines[1].host"],
   ["machine host with spaces", (s) => void (s.machines[1].host = "a b"), "SPEC_INVALID", "machines[1].host"],
   [

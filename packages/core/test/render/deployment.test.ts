@@ -2,7 +2,14 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPlan, createRegistry, deploymentFiles, writeDeploymentDir } from "../../src/index.js";
+import {
+  createPlan,
+  createRegistry,
+  deploymentFiles,
+  hasErrorCode,
+  readMachineImports,
+  writeDeploymentDir,
+} from "../../src/index.js";
 import { nix, nixEvalJson, nixParse, printNix } from "../../src/nix/index.js";
 import { requireNix } from "../../src/testing/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
@@ -204,5 +211,65 @@ describe("deployment directory", () => {
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(plan)));
     // the plan names secrets and how to make them; it has no field that could hold a value
     for (const s of plan.secrets) expect(Object.keys(s).sort()).toEqual(["generate", "name"]);
+  });
+
+  it("copies the machines' imported module files (e.g. hardware-configuration.nix) and imports them", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    const configDir = await mkdtemp(join(tmpdir(), "fedi-config-"));
+    const out = await mkdtemp(join(tmpdir(), "fedi-out-"));
+    try {
+      const hardware = '{ ... }: { fileSystems."/" = { device = "/dev/vda1"; fsType = "ext4"; }; }\n';
+      await writeFile(join(configDir, "hardware-configuration.nix"), hardware);
+      const s = spec();
+      s.machines[1].nixosImports = ["hardware-configuration.nix"];
+      const plan = createPlan({ spec: s, registry });
+      expect(plan.machines[1]!.nixosImports).toEqual([
+        { source: "hardware-configuration.nix", file: "machines/web1/0-hardware-configuration.nix" },
+      ]);
+      const files = deploymentFiles(plan);
+      for (const [path, text] of await readMachineImports(plan, configDir)) files.set(path, text);
+      const report = await writeDeploymentDir(out, files);
+      expect(report.written).toContain("machines/web1/0-hardware-configuration.nix");
+      expect(await readFile(join(out, "machines/web1/0-hardware-configuration.nix"), "utf8")).toBe(hardware);
+      const machine = await readFile(join(out, "machines/web1.nix"), "utf8");
+      expect(machine).toContain("../machines/web1/0-hardware-configuration.nix");
+      const lib = nix.attrs({ mkDefault: nix.lambda("x", nix.ref("x")) });
+      // the machine module's first import is the copy, and it evaluates to the user's settings
+      const device = await nixEvalJson(
+        printNix(
+          nix.let(
+            {
+              m: nix.apply(
+                nix.import(nix.path(`${out}/machines/web1.nix`)),
+                nix.attrs({ config: nix.attrs({}), lib, pkgs: nix.attrs({}) }),
+              ),
+            },
+            nix.select(
+              nix.apply(nix.import(nix.apply(nix.ref("builtins.head"), nix.ref("m.imports"))), nix.attrs({})),
+              ["fileSystems", "/", "device"],
+            ),
+          ),
+        ),
+      );
+      expect(device).toBe("/dev/vda1");
+
+      // dropping the import removes its copy
+      const again = await writeDeploymentDir(out, deploymentFiles(createPlan({ spec: spec(), registry })));
+      expect(again.removed).toContain("machines/web1/0-hardware-configuration.nix");
+
+      // a missing file is a clear error naming the spec path
+      s.machines[1].nixosImports = ["missing.nix"];
+      let error: unknown;
+      try {
+        await readMachineImports(createPlan({ spec: s, registry }), configDir);
+      } catch (e) {
+        error = e;
+      }
+      expect(hasErrorCode(error, "SPEC_INVALID")).toBe(true);
+      expect((error as { issues: Array<{ path: string }> }).issues[0]!.path).toBe("machines[1].nixosImports[0]");
+    } finally {
+      await rm(configDir, { recursive: true, force: true });
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });
