@@ -16,6 +16,9 @@ export default defineDeployment({
       ssh: { hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N" },
       // Mastodon 4 GiB + Pixelfed 4 GiB + PeerTube 5 GiB + Garage 1 GiB + 1 GiB for the OS.
       resources: { cpus: 8, memoryMiB: 20480, diskGiB: 500 },
+      // The generated configuration replaces the machine's own: bring what it needs to boot (a copy of its
+      // /etc/nixos/hardware-configuration.nix).
+      nixosImports: ["hardware-configuration.nix"],
     },
   ],
   storage: {

@@ -117,7 +117,15 @@ describe("fedi plan against a recorded state", () => {
     });
     const services = spec.services as Array<{ name: string }>;
     const gone = services.at(-1)!.name;
-    await writeFile(join(dir, "fedi.config.json"), JSON.stringify({ ...spec, services: services.slice(0, -1) }));
+    // machines' imported files are relative to the example's folder: make them absolute for a config elsewhere
+    const machines = (spec.machines as Array<{ nixosImports?: string[] }>).map((m) => ({
+      ...m,
+      ...(m.nixosImports ? { nixosImports: m.nixosImports.map((p) => join(EXAMPLES, "all-in-one", p)) } : {}),
+    }));
+    await writeFile(
+      join(dir, "fedi.config.json"),
+      JSON.stringify({ ...spec, machines, services: services.slice(0, -1) }),
+    );
 
     const run = await fedi(["plan", "--out", join(dir, "b"), "--state", join(dir, "state")], { cwd: dir });
     expect(run.exitCode).toBe(0);
