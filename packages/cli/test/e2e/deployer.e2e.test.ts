@@ -152,6 +152,7 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
   it("stops on a NixOps4 failure with a classified error, records progress, and the next run continues", async () => {
     const state = await fleet.state.read("e2e");
     const plan = fleet.plan(state, { motto: "third" });
+    await fleet.secrets.set("alpha.app-key", "f".repeat(64)); // a rotated secret: its file changes on web1
     let error: unknown;
     try {
       await apply(plan, "ssh-failure:default.web1");
@@ -160,11 +161,17 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     }
     expect(hasErrorCode(error, "NIXOPS4_FAILED")).toBe(true);
     const failed = await fleet.state.read("e2e");
-    expect(failed.progress?.completed).toEqual(["upload", "storage-nodes", "storage"]);
+    expect(failed.progress?.completed).toEqual(["uploaded:web1", "upload", "storage-nodes", "storage"]);
     expect(failed.instances.alpha!.fingerprint).toBe(state.instances.alpha!.fingerprint); // not applied yet
 
+    const restarts = (await fleet.hosts.web1.systemctlCalls()).length;
     const again = await apply(fleet.plan(failed, { motto: "third" }));
     expect(again.steps.find((s) => s.step === "storage")!.status).toBe("skipped");
+    expect(again.steps.find((s) => s.step === "upload")!.status).toBe("skipped");
+    // the upload happened in the failed run: this run still reinstalls it and restarts the unit that reads it
+    expect((await fleet.hosts.web1.systemctlCalls()).slice(restarts)).toEqual(
+      expect.arrayContaining(["restart fediversity-secrets.service", "try-restart probeapp.service"]),
+    );
     expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("done");
     const done = await fleet.state.read("e2e");
     expect(done.progress).toBeUndefined();

@@ -168,7 +168,11 @@ export class Deployer {
           progress: { planHash, completed: [...done], startedAt: prev.progress?.startedAt ?? new Date().toISOString() },
         };
         const targets = new Map(current.machines.map((m) => [m.name, sshTarget(m, o.ssh)]));
-        const uploadedOn = new Map<string, string[]>();
+        // Machines whose secret files changed, with the files; a run that resumes after the upload step knows only
+        // the machines (recorded as `uploaded:<machine>` in the progress) and reinstalls all their files.
+        const uploadedOn = new Map<string, string[] | "all">(
+          [...done].filter((d) => d.startsWith("uploaded:")).map((d) => [d.slice("uploaded:".length), "all"]),
+        );
         const step = async (name: ApplyStep, fn: () => Promise<string | undefined>, resumable = true) => {
           if (signal?.aborted) throw cancelled();
           if (resumable && done.has(name)) {
@@ -298,7 +302,10 @@ export class Deployer {
                 ...(signal ? { signal } : {}),
                 onUpload: (file, path) => this.events.report("secret.uploaded", { file, path }, { machine: m.name }),
               });
-              if (r.uploaded.length > 0 || r.removed.length > 0) uploadedOn.set(m.name, r.uploaded);
+              if (r.uploaded.length > 0 || r.removed.length > 0) {
+                uploadedOn.set(m.name, r.uploaded);
+                done.add(`uploaded:${m.name}`);
+              }
               synced += 1;
               this.events.report(
                 "step.progress",
@@ -352,9 +359,12 @@ export class Deployer {
         await step("activate", async () => {
           if (uploadedOn.size === 0) return undefined;
           for (const [name, files] of uploadedOn) {
-            const m = current.machines.find((x) => x.name === name)!;
+            const m = current.machines.find((x) => x.name === name);
+            if (!m) continue;
             const units = [
-              ...new Set(m.secretFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.neededBy)),
+              ...new Set(
+                m.secretFiles.filter((f) => files === "all" || files.includes(f.name)).flatMap((f) => f.neededBy),
+              ),
             ].sort();
             const command = [
               "systemctl restart fediversity-secrets.service",
