@@ -252,6 +252,35 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     expect((await nixops4Calls()).length).toBe(calls);
   });
 
+  it("stops before changing any machine when NixOps4 is missing", async () => {
+    const state = await fleet.state.read("e2e");
+    await fleet.secrets.set("alpha.app-key", "e".repeat(64)); // would be uploaded to web1
+    const before = await readFile(join(fleet.hosts.web1.varLib, "secrets", "alpha-env"), "utf8");
+    const writes = fleet.admin.writeCalls().length;
+    const d = new Deployer({
+      registry: fleet.registry,
+      deployDir: join(fleet.dir, "deploy"),
+      state: fleet.state,
+      secrets: fleet.secrets,
+      nixops4: { binary: join(fleet.dir, "no-such-nixops4") },
+    });
+    let error: unknown;
+    try {
+      await d.apply(fleet.plan(state, { motto: "no nixops4" }));
+    } catch (e) {
+      error = e;
+      errors.push(String((e as Error).message), JSON.stringify(e));
+    }
+    expect(hasErrorCode(error, "NIXOPS4_NOT_FOUND")).toBe(true);
+    expect((error as { hint?: string }).hint).toMatch(/nix profile install|flake/);
+    expect(await readFile(join(fleet.hosts.web1.varLib, "secrets", "alpha-env"), "utf8")).toBe(before);
+    expect(fleet.admin.writeCalls().length).toBe(writes);
+    expect((await fleet.state.read("e2e")).progress?.completed ?? []).toEqual([]);
+    // with NixOps4 back, the same plan goes through
+    const report = await apply(fleet.plan(await fleet.state.read("e2e"), { motto: "no nixops4" }));
+    expect(report.steps.find((s) => s.step === "upload")!.status).toBe("done");
+  });
+
   it("never lets a secret value into an event, error, plan, state or generated file", async () => {
     const values: string[] = [];
     for (const name of await fleet.secrets.list()) values.push((await fleet.secrets.get(name))!);

@@ -211,6 +211,30 @@ export class Deployer {
           }
         };
 
+        // Storage nodes first: the storage runtime needs them running before it can create buckets and keys.
+        const toApply = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
+        const storageNodes = new Set(current.storage.nodes.map((n) => n.machine));
+        const driver = new NixOps4Driver({
+          cwd: o.deployDir,
+          ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
+          ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
+          hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
+          redact: (t) => this.#redact(t),
+          onLine: (line) =>
+            this.events.report(
+              "nixops4.line",
+              { stream: line.stream, text: line.text },
+              { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
+            ),
+        });
+        const runNixOps4 = async (machines: string[]) => {
+          if (machines.length === 0) return undefined;
+          const members = machines.map(memberPath);
+          report.applied.push(...members);
+          const r = await driver.apply({ members, showTrace: true, ...(signal ? { signal } : {}) });
+          return `${machines.length} machine(s) switched in ${Math.round(r.durationMs / 1000)} s`;
+        };
+
         await step(
           "render",
           async () => {
@@ -245,6 +269,8 @@ export class Deployer {
               target: targets.get(m.name)!,
               expect: expectations(m, current),
             }));
+            // NixOps4 missing: stop before anything on the machines changes
+            if (toApply.length > 0 && !(done.has("storage-nodes") && done.has("nixops4"))) await driver.locate();
             let checked = 0;
             const r = await preflight(pool, machines, {
               ...(signal ? { signal } : {}),
@@ -319,30 +345,6 @@ export class Deployer {
           const rm = results.reduce((n, r) => n + r.removed.length, 0);
           return up + rm === 0 ? undefined : `${up} file(s) uploaded, ${rm} removed`;
         });
-
-        // Storage nodes first: the storage runtime needs them running before it can create buckets and keys.
-        const toApply = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
-        const storageNodes = new Set(current.storage.nodes.map((n) => n.machine));
-        const runNixOps4 = async (machines: string[]) => {
-          if (machines.length === 0) return undefined;
-          const driver = new NixOps4Driver({
-            cwd: o.deployDir,
-            ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
-            ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
-            hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
-            redact: (t) => this.#redact(t),
-            onLine: (line) =>
-              this.events.report(
-                "nixops4.line",
-                { stream: line.stream, text: line.text },
-                { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
-              ),
-          });
-          const members = machines.map(memberPath);
-          report.applied.push(...members);
-          const r = await driver.apply({ members, showTrace: true, ...(signal ? { signal } : {}) });
-          return `${machines.length} machine(s) switched in ${Math.round(r.durationMs / 1000)} s`;
-        };
 
         await step("storage-nodes", () => runNixOps4(toApply.filter((m) => storageNodes.has(m))));
 

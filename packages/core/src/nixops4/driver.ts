@@ -146,6 +146,15 @@ export class NixOps4Driver {
     return { durationMs: run.durationMs };
   }
 
+  /**
+   * Finds the `nixops4` executable (the configured path, else on PATH) without running it, so a caller can stop
+   * before changing anything when NixOps4 is missing.
+   * @throws FediError `NIXOPS4_NOT_FOUND` with install instructions.
+   */
+  async locate(): Promise<string> {
+    return this.resolveBinary(this.environment());
+  }
+
   /** Runs `nixops4 members list` and returns the member names it prints, one per line. */
   async membersList(options: NixOps4MembersListOptions = {}): Promise<string[]> {
     const args = buildMembersListArgs(options.path);
