@@ -1,9 +1,7 @@
-import { join } from "node:path";
-import { Deployer, FediError, FileSecretStore, StateStore } from "@fediversity/core";
+import { FediError } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { formatDuration } from "../terminal/progress.js";
-import { loadDeployment, outDirFor, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, deployerFor, planFromFlags, STATE_OPTION } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi apply`: plans, then applies the plan to the machines and verifies it (see `Deployer.apply` in core). */
@@ -42,24 +40,9 @@ export const applyCommand: Command = {
     { command: "FEDI_NIXOPS4=/opt/nixops4/bin/nixops4 fedi apply --all", description: "re-apply every machine" },
   ],
   async run(ctx) {
-    const { cwd, env } = ctx.io;
-    const loaded = await loadDeployment(cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const stateDir = stateDirFor(loaded.config, cwd, stringFlag(ctx.flags, "state"));
-    const { plan } = await planDeployment({
-      ...loaded,
-      stateDir,
-      allowMoves: ctx.flags["allow-moves"] === true,
-      events: ctx.events,
-    });
-    const deployer = new Deployer({
-      registry: loaded.registry,
-      configDir: loaded.config.dir,
-      deployDir: outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out")),
-      state: new StateStore(stateDir),
-      secrets: new FileSecretStore(join(stateDir, "secrets")),
-      events: ctx.events,
-      ...(env.FEDI_NIXOPS4 ? { nixops4: { binary: env.FEDI_NIXOPS4 } } : {}),
-    });
+    const planned = await planFromFlags(ctx);
+    const { plan } = planned;
+    const deployer = deployerFor(ctx, planned);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once("SIGINT", onSignal);

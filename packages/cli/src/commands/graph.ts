@@ -1,7 +1,6 @@
 import { deploymentGraph, toDot, toMermaid } from "../output/graph.js";
 import { EXIT } from "../terminal/global-options.js";
-import { loadDeployment, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION, stringFlag } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi graph`: a diagram of the planned deployment. */
@@ -31,13 +30,7 @@ export const graphCommand: Command = {
     { command: "fedi graph --format dot | dot -Tsvg > deployment.svg", description: "an SVG through Graphviz" },
   ],
   async run(ctx) {
-    const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const { plan } = await planDeployment({
-      ...loaded,
-      stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")),
-      allowMoves: ctx.flags["allow-moves"] === true,
-      events: ctx.events,
-    });
+    const { plan } = await planFromFlags(ctx);
     const graph = deploymentGraph(plan);
     ctx.io.stdout.write(stringFlag(ctx.flags, "format") === "dot" ? toDot(graph) : toMermaid(graph));
     return EXIT.ok;

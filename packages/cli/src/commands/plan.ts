@@ -1,15 +1,8 @@
 import { planOutput } from "../output/plan-json.js";
 import { planSummary } from "../output/plan-summary.js";
 import { EXIT } from "../terminal/global-options.js";
-import {
-  displayPath,
-  loadDeployment,
-  outDirFor,
-  planDeployment,
-  stateDirFor,
-  writeDeployment,
-} from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION, stringFlag } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi plan`: validates, plans against the state, prints the summary (or JSON) and writes the deployment directory. */
@@ -53,18 +46,12 @@ export const planCommand: Command = {
   ],
   async run(ctx) {
     const { cwd } = ctx.io;
-    const loaded = await loadDeployment(cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const planned = await planDeployment({
-      ...loaded,
-      stateDir: stateDirFor(loaded.config, cwd, stringFlag(ctx.flags, "state")),
-      allowMoves: ctx.flags["allow-moves"] === true,
-      events: ctx.events,
-    });
-    const outDir = outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out"));
-    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir);
+    const planned = await planFromFlags(ctx);
+    const outDir = outDirFor(planned.config, cwd, stringFlag(ctx.flags, "out"));
+    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, planned.config.dir);
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {
-        configFile: loaded.config.path,
+        configFile: planned.config.path,
         stateFile: planned.stateFile,
         outDir,
         files: report,

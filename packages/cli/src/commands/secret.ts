@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { FediError, FileSecretStore } from "@fediversity/core";
+import { FediError } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
-import { loadDeployment, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
-import { CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { planDeployment } from "../workflow/plan-deployment.js";
+import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi secret list|set|get`: the local secret store of a deployment. */
@@ -26,12 +25,10 @@ export const secretCommand: Command = {
   ],
   async run(ctx) {
     const [action, name] = ctx.positionals;
-    const { cwd } = ctx.io;
-    const loaded = await loadDeployment(cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const stateDir = stateDirFor(loaded.config, cwd, stringFlag(ctx.flags, "state"));
-    const store = new FileSecretStore(join(stateDir, "secrets"));
+    const loaded = await loadFromFlags(ctx);
+    const store = secretStoreFor(loaded.stateDir);
     if (action === "list") {
-      const { plan } = await planDeployment({ ...loaded, stateDir, events: ctx.events });
+      const { plan } = await planDeployment({ ...loaded, events: ctx.events });
       const lines = await Promise.all(
         plan.secrets.map(async (s) => {
           const set = await store.has(s.name);

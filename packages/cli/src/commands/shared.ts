@@ -1,4 +1,14 @@
-import type { OptionSpec } from "./types.js";
+import { join } from "node:path";
+import { Deployer, FileSecretStore, StateStore } from "@fediversity/core";
+import {
+  type LoadedDeployment,
+  loadDeployment,
+  outDirFor,
+  type PlannedDeployment,
+  planDeployment,
+  stateDirFor,
+} from "../workflow/plan-deployment.js";
+import type { CommandContext, OptionSpec } from "./types.js";
 
 /** `--config`, shared by the commands that read a config. */
 export const CONFIG_OPTION = {
@@ -28,4 +38,46 @@ export function stringFlag(
 ): string | undefined {
   const value = flags[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** A loaded config with its registry and the state folder (`--state`, else `.fedi/` next to the config). */
+export type LoadedWithState = LoadedDeployment & { stateDir: string };
+
+/** Loads the config named by `--config` (or the nearest one) and resolves the state folder from `--state`. */
+export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithState> {
+  const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
+  return { ...loaded, stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")) };
+}
+
+/** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves`. */
+export async function planFromFlags(ctx: CommandContext): Promise<LoadedWithState & PlannedDeployment> {
+  const loaded = await loadFromFlags(ctx);
+  const planned = await planDeployment({
+    ...loaded,
+    allowMoves: ctx.flags["allow-moves"] === true,
+    events: ctx.events,
+  });
+  return { ...loaded, ...planned };
+}
+
+/** The secret store of a state folder (`<state>/secrets`, one 0600 file per secret). */
+export function secretStoreFor(stateDir: string): FileSecretStore {
+  return new FileSecretStore(join(stateDir, "secrets"));
+}
+
+/**
+ * A Deployer for the loaded deployment: deployment directory from `--out` (else `deploy/` next to the config),
+ * state and secrets in the state folder, events to the CLI, NixOps4 from `$FEDI_NIXOPS4` (else `nixops4` on PATH).
+ */
+export function deployerFor(ctx: CommandContext, loaded: LoadedWithState): Deployer {
+  const nixops4 = ctx.io.env.FEDI_NIXOPS4;
+  return new Deployer({
+    registry: loaded.registry,
+    configDir: loaded.config.dir,
+    deployDir: outDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "out")),
+    state: new StateStore(loaded.stateDir),
+    secrets: secretStoreFor(loaded.stateDir),
+    events: ctx.events,
+    ...(nixops4 ? { nixops4: { binary: nixops4 } } : {}),
+  });
 }

@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { Deployer, FileSecretStore, StateStore } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
-import { loadDeployment, outDirFor, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
-import { CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { CONFIG_OPTION, deployerFor, planFromFlags, STATE_OPTION } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi status`: facts and health of every machine and instance, read from the machines. */
@@ -22,18 +19,9 @@ export const statusCommand: Command = {
   },
   examples: [{ command: "fedi status", description: "health of the nearest deployment" }],
   async run(ctx) {
-    const { cwd } = ctx.io;
-    const loaded = await loadDeployment(cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const stateDir = stateDirFor(loaded.config, cwd, stringFlag(ctx.flags, "state"));
-    const { plan } = await planDeployment({ ...loaded, stateDir, events: ctx.events });
-    const deployer = new Deployer({
-      registry: loaded.registry,
-      configDir: loaded.config.dir,
-      deployDir: outDirFor(loaded.config, cwd, undefined),
-      state: new StateStore(stateDir),
-      secrets: new FileSecretStore(join(stateDir, "secrets")),
-      events: ctx.events,
-    });
+    const planned = await planFromFlags(ctx);
+    const { plan } = planned;
+    const deployer = deployerFor(ctx, planned);
     const status = await deployer.status(plan);
     const ok = status.machines.every((m) => m.reachable) && status.checks.every((c) => c.ok);
     if (ctx.flags.json === true) {

@@ -1,6 +1,6 @@
 import { EXIT } from "../terminal/global-options.js";
-import { count, displayPath, loadDeployment, planDeployment, stateDirFor } from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, STATE_OPTION, stringFlag } from "./shared.js";
+import { count, displayPath } from "../workflow/plan-deployment.js";
+import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi validate`: checks the config completely (schema, plugin options, placement, allocation) without writing. */
@@ -19,15 +19,9 @@ export const validateCommand: Command = {
     { command: "fedi validate --config examples/all-in-one/fedi.config.ts", description: "check another config" },
   ],
   async run(ctx) {
-    const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
-    const { plan } = await planDeployment({
-      ...loaded,
-      stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")),
-      allowMoves: ctx.flags["allow-moves"] === true,
-      events: ctx.events,
-    });
+    const { plan, config } = await planFromFlags(ctx);
     ctx.io.stdout.write(
-      `${ctx.out.green("✓")} ${displayPath(ctx.io.cwd, loaded.config.path)} is valid: deployment ${ctx.out.bold(plan.deployment.name)}, ${count(plan.machines.length, "machine")}, ${count(plan.instances.length, "instance")}, ${plan.storage.kind} storage on ${count(plan.storage.nodes.length, "node")}.\n`,
+      `${ctx.out.green("✓")} ${displayPath(ctx.io.cwd, config.path)} is valid: deployment ${ctx.out.bold(plan.deployment.name)}, ${count(plan.machines.length, "machine")}, ${count(plan.instances.length, "instance")}, ${plan.storage.kind} storage on ${count(plan.storage.nodes.length, "node")}.\n`,
     );
     return EXIT.ok;
   },
