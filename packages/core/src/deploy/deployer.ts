@@ -173,6 +173,17 @@ export class Deployer {
         const uploadedOn = new Map<string, string[] | "all">(
           [...done].filter((d) => d.startsWith("uploaded:")).map((d) => [d.slice("uploaded:".length), "all"]),
         );
+        // Records a finished step (or an `uploaded:<machine>` marker) so that a later run of the same plan resumes.
+        // Writes are chained, each taking the latest set, so parallel uploads cannot overwrite a newer record.
+        let recorded = Promise.resolve();
+        const record = (marker: string): Promise<void> => {
+          done.add(marker);
+          recorded = recorded.then(() => {
+            progress.progress = { ...progress.progress!, completed: [...done] };
+            return o.state.write(progress);
+          });
+          return recorded;
+        };
         const step = async (name: ApplyStep, fn: () => Promise<string | undefined>, resumable = true) => {
           if (signal?.aborted) throw cancelled();
           if (resumable && done.has(name)) {
@@ -197,11 +208,7 @@ export class Deployer {
               skipped: summary === undefined,
               summary: summary ?? "nothing to do",
             });
-            if (resumable) {
-              done.add(name);
-              progress.progress = { ...progress.progress!, completed: [...done] };
-              await o.state.write(progress);
-            }
+            if (resumable) await record(name);
           } catch (error) {
             const durationMs = Date.now() - t0;
             const message = isFediError(error) ? error.message : String(error);
@@ -330,7 +337,7 @@ export class Deployer {
               });
               if (r.uploaded.length > 0 || r.removed.length > 0) {
                 uploadedOn.set(m.name, r.uploaded);
-                done.add(`uploaded:${m.name}`);
+                await record(`uploaded:${m.name}`); // kept even if another machine's upload fails
               }
               synced += 1;
               this.events.report(
