@@ -38,7 +38,7 @@ describe.each(EXAMPLE_NAMES)("fedi plan on examples/%s", (example) => {
     expect(run.stderr).not.toMatch(/^error /m);
     expect(run.exitCode).toBe(0);
     output = JSON.parse(run.stdout);
-    expect(run.stderr).toMatch(/✓ Loaded .*fedi\.config\.ts/);
+    expect(run.stderr).toMatch(/✓ config: Loaded .*fedi\.config\.ts/);
   });
 
   it("prints JSON that matches the documented schema", () => {

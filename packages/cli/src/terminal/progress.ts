@@ -19,7 +19,8 @@ function progressLine(event: AnyFediEvent, style: Style): string | undefined {
   switch (event.code) {
     case "step.end": {
       const mark = event.data.ok ? style.green("✓") : style.red("✗");
-      const what = event.data.summary ?? event.data.step;
+      // Each line says which step it ends: "✓ preflight: 3 machine(s) ready (1.2 s)".
+      const what = event.data.summary ? `${event.data.step}: ${event.data.summary}` : event.data.step;
       return `${mark} ${what} ${style.dim(`(${formatDuration(event.data.durationMs)})`)}`;
     }
     case "step.progress":

@@ -207,7 +207,11 @@ async function loadAuth(target: SshTarget): Promise<{ privateKey?: Buffer; agent
       throw new FediError(
         "SSH_AUTH_FAILED",
         `Cannot read the SSH identity file ${target.identityFile} of machine "${target.machine}": ${(cause as Error).message}`,
-        { machine: target.machine, cause, hint: "Check ssh.identityFile: the path must name a readable private key." },
+        {
+          machine: target.machine,
+          cause,
+          hint: "Check machines[].ssh.identityFile: the path must name a readable private key.",
+        },
       );
     }
   }
@@ -216,7 +220,7 @@ async function loadAuth(target: SshTarget): Promise<{ privateKey?: Buffer; agent
   if (!auth.privateKey && !auth.agent) {
     throw new FediError("SSH_AUTH_FAILED", `Machine "${target.machine}" has no SSH key to authenticate with.`, {
       machine: target.machine,
-      hint: "Set ssh.identityFile (a private key file) or ssh.agent (an ssh-agent socket), or start ssh-agent so SSH_AUTH_SOCK is set.",
+      hint: "Set machines[].ssh.identityFile (a private key file) in the spec, or load the key into ssh-agent so SSH_AUTH_SOCK is set (a program can pass the socket as `ssh.agent` of the Deployer's options).",
     });
   }
   return auth;
@@ -311,7 +315,7 @@ export async function connectOnce(
           {
             machine: target.machine,
             cause,
-            hint: "Passphrase-protected keys are not supported as ssh.identityFile; load the key into ssh-agent and set ssh.agent instead.",
+            hint: "Passphrase-protected keys are not supported as machines[].ssh.identityFile; load the key into ssh-agent (ssh-add) and remove ssh.identityFile, so the agent of SSH_AUTH_SOCK is used.",
           },
         ),
       );
@@ -363,7 +367,7 @@ function mapConnectError(
       {
         machine: target.machine,
         cause: err,
-        hint: `Add the public key to the authorized keys of "${target.user}" on the machine (NixOS: users.users.${target.user}.openssh.authorizedKeys.keys), or set ssh.identityFile / ssh.agent.`,
+        hint: `Add the public key to the authorized keys of "${target.user}" on the machine (NixOS: users.users.${target.user}.openssh.authorizedKeys.keys), or set machines[].ssh.identityFile to the matching private key (or load it into ssh-agent).`,
       },
     );
   }

@@ -66,9 +66,10 @@ export interface NixOps4MembersListOptions {
 
 /** Install instructions shown when NixOps4 cannot be found. */
 export const NIXOPS4_INSTALL_HINT =
-  "NixOps4 has no releases: install it with `nix profile install github:nixops4/nixops4#nixops4`, or run the SDK " +
-  "inside the deployment flake's devShell (`nix develop`), or pass the path of a nixops4 binary. NixOps4 also needs " +
-  "`nix` on PATH with flakes enabled (experimental-features = nix-command flakes).";
+  "NixOps4 has no releases: install it with `nix profile install github:nixops4/nixops4#nixops4` (or run in " +
+  "`nix shell github:nixops4/nixops4#nixops4`), or give the path of a nixops4 binary ($FEDI_NIXOPS4 for `fedi`, " +
+  "`nixops4.binary` of the Deployer's options). NixOps4 also needs `nix` on PATH with flakes enabled " +
+  "(experimental-features = nix-command flakes).";
 
 /** A member path segment: what NixOps4 accepts on its command line and cannot be mistaken for a flag. */
 const MEMBER_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_'-]*$/;

@@ -1,0 +1,73 @@
+import { FediError } from "../errors.js";
+import type { FediEvents } from "../events.js";
+import type { MachinePool } from "../machine/index.js";
+import { machineFacts } from "../plan/plan.js";
+import type { Plan } from "../plan/types.js";
+import type { StorageNode, StorageRuntimeInput } from "../plugin/types.js";
+import { sshTarget } from "./targets.js";
+import type { DeployerOptions } from "./types.js";
+
+/** What {@link storageRuntimeInput} reads from: the Deployer's options, the run's connections and events. */
+export interface StorageInputSources {
+  /** Secret store and SSH authentication. */
+  options: Pick<DeployerOptions, "secrets" | "ssh">;
+  /** SSH connections (tunnels to the storage nodes go through them). */
+  pool: MachinePool;
+  /** Where the storage runtime's progress messages go. */
+  events: FediEvents;
+  /** Cancels the storage operations. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The input of the storage plugin's runtime operations (provision, verify): the plan's nodes, buckets with their
+ * keys' values from the secret store, the storage secrets, and SSH tunnels to the nodes.
+ * @throws FediError `SECRET_FAILED` when a key's secret is missing from the store.
+ */
+export async function storageRuntimeInput(plan: Plan, sources: StorageInputSources): Promise<StorageRuntimeInput> {
+  const { options: o, pool, events, signal } = sources;
+  const byName = new Map(plan.machines.map((m) => [m.name, m]));
+  const nodes: StorageNode[] = plan.storage.nodes.map((n) => ({
+    machine: machineFacts(byName.get(n.machine)!),
+    zone: n.zone,
+    capacityBytes: n.capacityBytes,
+  }));
+  const read = async (name: string) => {
+    const value = await o.secrets.get(name);
+    if (value === undefined)
+      throw new FediError("SECRET_FAILED", `Secret '${name}' is missing from the secret store.`, {
+        hint: "Run `fedi apply` again: its secrets step generates missing secrets.",
+      });
+    return value;
+  };
+  const keys = new Map(plan.keys.map((k) => [k.name, k]));
+  const buckets = await Promise.all(
+    plan.buckets.map(async (b) => {
+      const key = keys.get(b.key)!;
+      return {
+        name: b.name,
+        public: b.public,
+        ...(b.cors ? { cors: b.cors } : {}),
+        ...(b.quotas ? { quotas: b.quotas } : {}),
+        key: {
+          name: key.name,
+          accessKeyId: await read(key.accessKeyIdSecret),
+          secretAccessKey: await read(key.secretKeySecret),
+        },
+      };
+    }),
+  );
+  return {
+    options: plan.storage.options,
+    nodes,
+    buckets,
+    secret: (id) => read(`storage.${id}`),
+    tunnel: async (node, port) => {
+      const target = sshTarget(byName.get(node)!, o.ssh);
+      const t = await pool.openTunnel(target, { remotePort: port });
+      return { url: `http://127.0.0.1:${t.localPort}`, close: () => t.close() };
+    },
+    progress: (message) => events.report("log", { message }),
+    ...(signal ? { signal } : {}),
+  };
+}
