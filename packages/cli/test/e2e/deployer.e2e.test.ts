@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { type AnyFediEvent, Deployer, hasErrorCode, type Plan } from "@fediversity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
@@ -37,6 +39,12 @@ async function nixops4Calls(): Promise<string[][]> {
     .map((l) => JSON.parse(l).argv as string[]);
 }
 
+/** The commit the deployment directory's HEAD points at. */
+async function gitHead(dir: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("git", ["-C", dir, "rev-parse", "HEAD"]);
+  return stdout.trim();
+}
+
 async function apply(plan: Plan, scenario?: string) {
   try {
     return await deployer(scenario).apply(plan);
@@ -60,9 +68,9 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     const report = await apply(fleet.plan());
     expect(report.upToDate).toBe(false);
     expect(report.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
+      "preflight:done",
       "render:done",
       "secrets:done",
-      "preflight:done",
       "upload:done",
       "storage-nodes:done",
       "storage:done",
@@ -252,11 +260,14 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     expect((await nixops4Calls()).length).toBe(calls);
   });
 
-  it("stops before changing any machine when NixOps4 is missing", async () => {
+  it("stops before generating, writing or committing anything, or changing any machine, when NixOps4 is missing", async () => {
     const state = await fleet.state.read("e2e");
     await fleet.secrets.set("alpha.app-key", "e".repeat(64)); // would be uploaded to web1
+    await fleet.secrets.delete("beta.app-key"); // would be generated
     const before = await readFile(join(fleet.hosts.web1.varLib, "secrets", "alpha-env"), "utf8");
     const writes = fleet.admin.writeCalls().length;
+    const head = await gitHead(join(fleet.dir, "deploy"));
+    const machineFile = await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8");
     const d = new Deployer({
       registry: fleet.registry,
       deployDir: join(fleet.dir, "deploy"),
@@ -276,9 +287,14 @@ describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admi
     expect(await readFile(join(fleet.hosts.web1.varLib, "secrets", "alpha-env"), "utf8")).toBe(before);
     expect(fleet.admin.writeCalls().length).toBe(writes);
     expect((await fleet.state.read("e2e")).progress?.completed ?? []).toEqual([]);
+    expect(await fleet.secrets.has("beta.app-key")).toBe(false); // nothing generated
+    expect(await gitHead(join(fleet.dir, "deploy"))).toBe(head); // nothing committed
+    expect(await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8")).toBe(machineFile); // nor written
     // with NixOps4 back, the same plan goes through
     const report = await apply(fleet.plan(await fleet.state.read("e2e"), { motto: "no nixops4" }));
     expect(report.steps.find((s) => s.step === "upload")!.status).toBe("done");
+    expect(await fleet.secrets.has("beta.app-key")).toBe(true);
+    expect(await gitHead(join(fleet.dir, "deploy"))).not.toBe(head);
   });
 
   it("never lets a secret value into an event, error, plan, state or generated file", async () => {

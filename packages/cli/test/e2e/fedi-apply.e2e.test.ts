@@ -44,6 +44,9 @@ describe("fedi apply, status, secret and keyscan (built binary, loopback fleet)"
     const first = await fedi(["apply", ...common(), "--yes", "--json"], { env: env() });
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.exitCode).toBe(0);
+    // progress lines name their step; the cheap checks come first
+    expect(first.stderr).toMatch(/^✓ preflight: 3 machine\(s\) ready/m);
+    expect(first.stderr.indexOf("✓ preflight:")).toBeLessThan(first.stderr.indexOf("✓ render:"));
     const report = JSON.parse(first.stdout).report;
     expect(report.applied).toEqual(["default.store1", "default.web1", "default.web2"]);
     expect(report.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
