@@ -8,8 +8,9 @@
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
  * with anything else running): each run also prints the CPU the client, the sshd sessions and other processes used,
  * and how many machines the pool had in flight at once, so a ratio above the goal can be told apart from a lack of
- * overlap. A second row holds preflight to 8 machines at once (the pool's main limit, which preflight used before
- * it had a probe limit of its own) for comparison.
+ * overlap. More rows for comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used
+ * before it had a probe limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone
+ * costs; the difference to the proxied rows is what latency adds).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
