@@ -1,40 +1,126 @@
 /**
- * Benchmark: preflight of 32 machines vs 1 machine, against real local sshd processes (8 servers, 4 machine names
- * each, so 32 separate SSH connections). Each run uses a fresh pool: connect + handshake + one facts command per
- * machine, as a real preflight does. Prints the median of a few runs and the ratio (goal: under 2).
+ * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 servers,
+ * 4 machine names each, so 32 separate SSH connections), each behind a TCP proxy that delays every chunk by 25 ms in
+ * each direction (bench/latency-proxy.ts; this kernel has no netem). Each run uses a fresh pool built as the Deployer
+ * builds it: connect + handshake + one facts command per machine, as a real preflight does. With latency dominating,
+ * the ratio (32-machine time / 1-machine time) shows how well the machines overlap; the goal is ≤ 1.5.
+ *
+ * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
+ * with anything else running): each run also prints the CPU the client, the sshd sessions and other processes used,
+ * and how many machines the pool had in flight at once, so a ratio above the goal can be told apart from a lack of
+ * overlap. More rows for comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used
+ * before it had a probe limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone
+ * costs; the difference to the proxied rows is what latency adds).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { MachinePool, type PreflightMachine, preflight } from "../packages/core/src/machine/index.js";
-import { startSshdFleet } from "../packages/core/test/fixtures/sshd.js";
+import { join } from "node:path";
+import {
+  MachinePool,
+  type MachinePoolOptions,
+  type PreflightMachine,
+  preflight,
+} from "../packages/core/src/machine/index.js";
+import { type SshdFixture, startSshdFleet } from "../packages/core/test/fixtures/sshd.js";
+import { type LatencyProxy, startLatencyProxy } from "./latency-proxy.js";
 
 const SERVERS = 8;
 const PER_SERVER = 4;
-const RUNS = 3;
+const DELAY_MS = 25;
+const RUNS = 5;
+const GOAL = 1.5;
+/** Linux USER_HZ: the unit of CPU times in /proc (always 100 on Linux's user-space ABI). */
+const MS_PER_TICK = 10;
 
 interface Timing {
   /** Wall-clock time. */
   wallMs: number;
   /** CPU time this (client) process spent. */
-  cpuMs: number;
-  /** CPU time all processes of the machine spent (client + every sshd session), from /proc/stat. */
+  clientCpuMs: number;
+  /** CPU time the sshd servers and all their (finished) session processes spent. */
+  sshdCpuMs: number;
+  /** CPU time the whole machine spent (every process, also those not of this benchmark), from /proc/stat. */
   machineCpuMs: number;
+  /** Most machines the pool had in flight at once. */
+  maxInFlight: number;
 }
 
-/** Busy CPU time of the whole machine so far, in ms (Linux /proc/stat, USER_HZ = 100). */
+/** Busy CPU time of the whole machine so far, in ms (/proc/stat). */
 function machineBusyMs(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10;
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * MS_PER_TICK;
 }
 
-async function timePreflight(machines: PreflightMachine[], concurrency: number): Promise<Timing> {
-  const pool = new MachinePool({ concurrency });
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
+/** The fields of /proc/PID/stat after the command name (field 3 onwards). */
+function procStat(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** PID of the sshd listener of `server`: our child process whose command line names its sshd_config. */
+function sshdPid(server: SshdFixture): number {
+  const config = join(server.rootDir, "sshd_config");
+  const pid = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .find((pid) => {
+      try {
+        // sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -e -f CONFIG [listener] ..."): match a substring.
+        return (
+          Number(procStat(pid)[1]) === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(config)
+        );
+      } catch {
+        return false;
+      }
+    });
+  if (pid === undefined) throw new Error(`no sshd process found for ${config}`);
+  return pid;
+}
+
+/**
+ * CPU time of the sshd listeners and every session they reaped (utime + stime + cutime + cstime), in ms. Waits until
+ * the listeners have no session left, so the sessions of the run just closed are counted.
+ */
+async function sshdCpuMs(pids: readonly number[]): Promise<number> {
+  const hasChildren = () =>
+    readdirSync("/proc").some((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        return pids.includes(Number(procStat(Number(entry))[1]));
+      } catch {
+        return false;
+      }
+    });
+  for (let waited = 0; hasChildren() && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = procStat(pid);
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks * MS_PER_TICK;
+}
+
+async function timePreflight(
+  machines: PreflightMachine[],
+  options: MachinePoolOptions,
+  sshdPids: readonly number[],
+): Promise<Timing> {
+  let maxInFlight = 0;
+  const pool: MachinePool = new MachinePool({
+    ...options,
+    onEvent: (event) => {
+      if (event.type === "connecting") maxInFlight = Math.max(maxInFlight, pool.probesInFlight);
+    },
+  });
+  const sshdBefore = await sshdCpuMs(sshdPids);
   const busy = machineBusyMs();
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  let wallMs: number;
   try {
     const report = await preflight(pool, machines);
+    wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const unreachable = report.problems.filter((p) => p.check === "ssh");
     if (unreachable.length > 0)
       throw new Error(`preflight could not reach: ${unreachable.map((p) => p.actual).join("; ")}`);
@@ -44,9 +130,11 @@ async function timePreflight(machines: PreflightMachine[], concurrency: number):
   }
   const used = process.cpuUsage(cpu);
   return {
-    wallMs: Number(process.hrtime.bigint() - started) / 1e6,
-    cpuMs: (used.user + used.system) / 1000,
+    wallMs,
+    clientCpuMs: (used.user + used.system) / 1000,
+    sshdCpuMs: (await sshdCpuMs(sshdPids)) - sshdBefore,
     machineCpuMs: machineBusyMs() - busy,
+    maxInFlight,
   };
 }
 
@@ -55,40 +143,88 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+const ms = (value: number, width = 5) => `${value.toFixed(0).padStart(width)} ms`;
+
+function describeRun(t: Timing): string {
+  const others = Math.max(0, t.machineCpuMs - t.clientCpuMs - t.sshdCpuMs);
+  return `${ms(t.wallMs)}   CPU: client ${ms(t.clientCpuMs, 4)}, sshd ${ms(t.sshdCpuMs)}, other processes ${ms(others)};  ${String(t.maxInFlight).padStart(2)} at once`;
+}
+
+/** One kind of run: how many machines, reached how, with which pool options. */
+interface Row {
+  label: string;
+  machines: PreflightMachine[];
+  options: MachinePoolOptions;
+  runs: Timing[];
+}
+
 /** Runs the benchmark and prints its results. */
 export default async function preflightBench(): Promise<void> {
   const fleet = await startSshdFleet(SERVERS);
+  const proxies: LatencyProxy[] = [];
   try {
+    for (const server of fleet.servers)
+      proxies.push(await startLatencyProxy({ targetPort: server.port, delayMs: DELAY_MS }));
+    const pids = fleet.servers.map(sshdPid);
     const expect = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
-    const machines: PreflightMachine[] = fleet.servers.flatMap((server, s) =>
-      Array.from({ length: PER_SERVER }, (_, i) => ({
-        target: server.target(`bench-${s * PER_SERVER + i + 1}`),
-        expect,
-      })),
-    );
+    const machinesVia = (port: (server: number) => number): PreflightMachine[] =>
+      fleet.servers.flatMap((server, s) =>
+        Array.from({ length: PER_SERVER }, (_, i) => ({
+          target: server.target(`bench-${s * PER_SERVER + i + 1}`, { port: port(s) }),
+          expect,
+        })),
+      );
+    const delayed = machinesVia((s) => proxies[s]!.port);
+    const direct = machinesVia((s) => fleet.servers[s]!.port);
+    const n = delayed.length;
+    const defaults = new MachinePool();
+    const limited = { probeConcurrency: defaults.concurrency };
+    const rows: Row[] = [
+      { label: "1 machine", machines: delayed.slice(0, 1), options: {}, runs: [] },
+      { label: `${n} machines`, machines: delayed, options: {}, runs: [] },
+      {
+        label: `${n} machines, probe limit ${limited.probeConcurrency}`,
+        machines: delayed,
+        options: limited,
+        runs: [],
+      },
+      { label: "1 machine, no proxy", machines: direct.slice(0, 1), options: {}, runs: [] },
+      { label: `${n} machines, no proxy`, machines: direct, options: {}, runs: [] },
+    ];
+    const [one, all, allLimited, oneDirect, allDirect] = rows as [Row, Row, Row, Row, Row];
     // Warm-up: the first SSH connection of a process pays for loading crypto code.
-    await timePreflight(machines.slice(0, 1), 1);
-    const one: Timing[] = [];
-    const all: Timing[] = [];
-    const concurrency = machines.length;
-    for (let run = 0; run < RUNS; run++) {
-      one.push(await timePreflight(machines.slice(0, 1), concurrency));
-      all.push(await timePreflight(machines, concurrency));
-    }
-    const t1 = median(one.map((t) => t.wallMs));
-    const t32 = median(all.map((t) => t.wallMs));
-    const cpu32 = median(all.map((t) => t.cpuMs));
-    const machineCpu32 = median(all.map((t) => t.machineCpuMs));
-    const ratio = t32 / t1;
-    console.log(`preflight: 1 machine ${t1.toFixed(0)} ms, ${machines.length} machines ${t32.toFixed(0)} ms`);
-    console.log(
-      `preflight: ratio ${ratio.toFixed(2)} (goal < 2; ${SERVERS} local sshd, pool concurrency ${concurrency}, median of ${RUNS})`,
-    );
+    await timePreflight(direct.slice(0, 1), {}, pids);
     const cores = availableParallelism();
     console.log(
-      `preflight: ${machines.length} machines used ${machineCpu32.toFixed(0)} ms CPU on this ${cores}-core machine (${((100 * machineCpu32) / (cores * t32)).toFixed(0)}% busy), of which the SDK client ${cpu32.toFixed(0)} ms (${(cpu32 / machines.length).toFixed(1)} ms per machine); the rest is the local sshd sessions, which real machines run on their own CPUs`,
+      `preflight of ${n} vs 1 machine: ${SERVERS} local sshd × ${PER_SERVER} machine names, each connection through a proxy adding ${DELAY_MS} ms each way (${2 * DELAY_MS} ms round trip); fresh pool per run; pool limit ${defaults.concurrency}, probe limit ${defaults.probeConcurrency} (SDK defaults) unless said; ${cores} CPU cores`,
+    );
+    const width = Math.max(...rows.map((r) => r.label.length));
+    for (let run = 0; run < RUNS; run++) {
+      for (const [r, row] of rows.entries()) {
+        row.runs.push(await timePreflight(row.machines, row.options, pids));
+        const head = r === 0 ? `run ${run + 1}` : "";
+        console.log(`  ${head.padEnd(6)} ${row.label.padEnd(width)}  ${describeRun(row.runs.at(-1)!)}`);
+      }
+    }
+    const wall = (row: Row) => median(row.runs.map((t) => t.wallMs));
+    const best = (row: Row) => Math.min(...row.runs.map((t) => t.wallMs));
+    console.log(
+      `  medians (best): ${rows.map((row) => `${row.label} ${ms(wall(row), 0)} (${ms(best(row), 0)})`).join(", ")}`,
+    );
+    const ratio = wall(all) / wall(one);
+    console.log(
+      `  preflight ratio ${n}/1 machines: ${ratio.toFixed(2)} (best runs ${(best(all) / best(one)).toFixed(2)}; goal ≤ ${GOAL})${ratio <= GOAL ? "" : " ABOVE GOAL"}; with probe limit ${limited.probeConcurrency}: ${(wall(allLimited) / wall(one)).toFixed(2)}`,
+    );
+    const client = median(all.runs.map((t) => t.clientCpuMs)) / n;
+    const sshd = median(all.runs.map((t) => t.sshdCpuMs)) / n;
+    console.log(
+      `  per machine: SDK client CPU ${client.toFixed(1)} ms, sshd session CPU ${sshd.toFixed(1)} ms (a real machine spends this on its own CPU; here ${n} sessions share ${cores} cores)`,
+    );
+    console.log(
+      `  without latency ${n} machines take ${ms(wall(allDirect), 0)} here (CPU-bound: ${(wall(allDirect) / wall(one)).toFixed(2)} × the 1-machine time with latency); latency adds ${ms(wall(all) - wall(allDirect), 0)} to ${n} machines and ${ms(wall(one) - wall(oneDirect), 0)} to 1`,
     );
   } finally {
+    await Promise.all(proxies.map((p) => p.close()));
     await fleet.dispose();
   }
 }

@@ -28,7 +28,7 @@ export {
   validateOpenSshPublicKey,
 } from "./host-key.js";
 export { type KeyscanOptions, type KeyscanResult, keyscan } from "./keyscan.js";
-export { MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
+export { DEFAULT_PROBE_CONCURRENCY, MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
 export {
   assertPreflight,
   type PreflightMachine,

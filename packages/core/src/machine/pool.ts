@@ -9,8 +9,13 @@ import type { Tunnel, TunnelOptions } from "./tunnel.js";
 
 /** Options of a {@link MachinePool}. */
 export interface MachinePoolOptions {
-  /** Maximum simultaneous operations across all machines. Default 8. */
+  /** Maximum simultaneous operations across all machines (probes have their own limit). Default 8. */
   concurrency?: number;
+  /**
+   * Maximum simultaneous probes ({@link WithMachineOptions.probe}, e.g. preflight) across all machines. Default
+   * {@link DEFAULT_PROBE_CONCURRENCY}, or {@link MachinePoolOptions.concurrency} when that is higher.
+   */
+  probeConcurrency?: number;
   /** Retry policy for transient SSH failures. Default: see {@link DEFAULT_RETRY}. */
   retry?: RetryOptions;
   /** Receives progress events of every connection and operation. */
@@ -32,7 +37,22 @@ export interface WithMachineOptions {
   idempotent?: boolean;
   /** Cancels waiting for a slot, connecting and waiting between attempts. */
   signal?: AbortSignal;
+  /**
+   * The operation is a probe: connect and one short read-only command, bound by network latency rather than by
+   * bandwidth or the deployer's CPU (preflight's facts). It holds a slot of the probe limit
+   * ({@link MachinePoolOptions.probeConcurrency}) instead of the main one, so a fleet larger than the main limit is
+   * probed in one round of round trips instead of several. Default false.
+   */
+  probe?: boolean;
 }
+
+/**
+ * Default limit of simultaneous probes. A probe costs the deployer one socket and 6–10 ms of CPU (handshake and one
+ * command, measured by bench/preflight.bench.ts) spread over ~10 network round trips of waiting, and the pool keeps
+ * one connection per machine open afterwards whatever the limit; each machine's sshd sees one connection. At 64 the
+ * deployer's CPU (64 × ~8 ms) about fills the ~0.5 s those round trips take at 50 ms, so more would gain little.
+ */
+export const DEFAULT_PROBE_CONCURRENCY = 64;
 
 /**
  * Connections to many machines with a global concurrency limit. One connection per machine is opened on first use
@@ -42,12 +62,16 @@ export interface WithMachineOptions {
 export class MachinePool {
   readonly #options: MachinePoolOptions;
   readonly #limiter: ConcurrencyLimiter;
+  readonly #probeLimiter: ConcurrencyLimiter;
   readonly #connections = new Map<string, Promise<SshConnection>>();
 
   /** @param options - Concurrency, retry policy and progress listener. */
   constructor(options: MachinePoolOptions = {}) {
     this.#options = options;
     this.#limiter = new ConcurrencyLimiter(options.concurrency ?? 8);
+    this.#probeLimiter = new ConcurrencyLimiter(
+      options.probeConcurrency ?? Math.max(DEFAULT_PROBE_CONCURRENCY, this.#limiter.limit),
+    );
   }
 
   /** The concurrency limit. */
@@ -55,9 +79,19 @@ export class MachinePool {
     return this.#limiter.limit;
   }
 
-  /** How many operations hold a slot right now. */
+  /** The limit of simultaneous probes (see {@link WithMachineOptions.probe}). */
+  get probeConcurrency(): number {
+    return this.#probeLimiter.limit;
+  }
+
+  /** How many operations hold a slot of the main limit right now. */
   get inFlight(): number {
     return this.#limiter.active;
+  }
+
+  /** How many probes hold a slot of the probe limit right now. */
+  get probesInFlight(): number {
+    return this.#probeLimiter.active;
   }
 
   /** How many connections are open or opening. */
@@ -110,9 +144,9 @@ export class MachinePool {
   }
 
   /**
-   * Runs `fn` with the machine's connection while holding one of the pool's slots. Transient failures are retried
-   * with backoff (the slot is released while waiting); after the last attempt `SSH_FAILED` names the machine,
-   * its address, the attempts and the last error.
+   * Runs `fn` with the machine's connection while holding one of the pool's slots (of the probe limit for a
+   * {@link WithMachineOptions.probe}). Transient failures are retried with backoff (the slot is released while
+   * waiting); after the last attempt `SSH_FAILED` names the machine, its address, the attempts and the last error.
    */
   withMachine<T>(
     target: SshTarget,
@@ -120,9 +154,10 @@ export class MachinePool {
     options: WithMachineOptions = {},
   ): Promise<T> {
     const { signal } = options;
+    const limiter = options.probe ? this.#probeLimiter : this.#limiter;
     return retryTransient(
       (attempt) =>
-        this.#limiter.run(async () => {
+        limiter.run(async () => {
           const conn = await this.#connection(target, attempt);
           return await fn(conn);
         }, signal),

@@ -32,10 +32,11 @@ export interface PreflightReport {
 }
 
 /**
- * Gathers facts from every machine in parallel (bounded by the pool's concurrency, with its retry policy) and checks
- * them. It never stops at the first bad machine: unreachable machines, host-key mismatches and unmet requirements
- * all end up in {@link PreflightReport.problems} (check `ssh` for connection failures). It does not throw for
- * problems — pass the report to {@link assertPreflight} for that — only for cancellation.
+ * Gathers facts from every machine in parallel and checks them. Each facts command is a probe of the pool (bounded
+ * by its `probeConcurrency`, not its main `concurrency`: connecting is latency-bound and cheap) and uses the pool's
+ * retry policy. It never stops at the first bad machine: unreachable machines, host-key mismatches and unmet
+ * requirements all end up in {@link PreflightReport.problems} (check `ssh` for connection failures). It does not
+ * throw for problems — pass the report to {@link assertPreflight} for that — only for cancellation.
  */
 export async function preflight(
   pool: MachinePool,
@@ -57,6 +58,7 @@ export async function preflight(
           {
             operation: "gather preflight facts",
             idempotent: true,
+            probe: true,
             ...(options.signal ? { signal: options.signal } : {}),
           },
         );

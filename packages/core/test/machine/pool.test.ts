@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FediError, hasErrorCode } from "../../src/errors.js";
 import {
   assertPreflight,
+  DEFAULT_PROBE_CONCURRENCY,
   type MachineEvent,
   MachinePool,
   type PreflightProblem,
@@ -55,6 +56,48 @@ describe("MachinePool", () => {
     expect(pool.connectionCount).toBe(4);
     await pool.closeAll();
     expect(pool.connectionCount).toBe(0);
+  });
+
+  it("runs probes under their own limit, without taking the main limit's slots", async () => {
+    const pool = new MachinePool({ concurrency: 1, probeConcurrency: 3 });
+    expect(pool.probeConcurrency).toBe(3);
+    let inside = 0;
+    let maxInside = 0;
+    const mainSlotsTaken: number[] = [];
+    // The first three probes wait until all three are inside: possible only if they hold slots at the same time.
+    let openBarrier!: () => void;
+    const barrier = new Promise<void>((resolve) => (openBarrier = resolve));
+    const timeout = setTimeout(openBarrier, 10_000);
+    await Promise.all(
+      targets.map((target) =>
+        pool.withMachine(
+          target,
+          async (conn) => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            mainSlotsTaken.push(pool.inFlight);
+            if (inside === 3) openBarrier();
+            await barrier;
+            await conn.exec("true");
+            inside--;
+          },
+          { probe: true },
+        ),
+      ),
+    );
+    clearTimeout(timeout);
+    expect(maxInside).toBe(3);
+    expect(mainSlotsTaken).toEqual([0, 0, 0, 0]);
+    expect(pool.probesInFlight).toBe(0);
+    await pool.closeAll();
+  });
+
+  it("allows at least DEFAULT_PROBE_CONCURRENCY probes by default, and the main limit when it is higher", () => {
+    expect(new MachinePool().probeConcurrency).toBe(DEFAULT_PROBE_CONCURRENCY);
+    expect(new MachinePool({ concurrency: 1 }).probeConcurrency).toBe(DEFAULT_PROBE_CONCURRENCY);
+    expect(new MachinePool({ concurrency: DEFAULT_PROBE_CONCURRENCY + 1 }).probeConcurrency).toBe(
+      DEFAULT_PROBE_CONCURRENCY + 1,
+    );
   });
 
   it("reconnects after a machine restarts (the old connection was lost)", async () => {
@@ -135,6 +178,28 @@ describe("preflight over a fleet", () => {
     expect(error!.issues).toHaveLength(report.problems.length);
     expect(new Set(error!.issues.map((i) => i.path))).toEqual(new Set(["node1", "node2", "node3", "node4"]));
     expect(error!.describe()).toContain("node2: memory: expected 100000000 MiB");
+  });
+
+  it("connects to the machines at once even when the pool's main limit is 1 (facts are probes)", async () => {
+    let connecting = 0;
+    let maxConnecting = 0;
+    const pool = new MachinePool({
+      concurrency: 1,
+      onEvent: (e) => {
+        if (e.type === "connecting") maxConnecting = Math.max(maxConnecting, ++connecting);
+        if (e.type === "connected") connecting--;
+      },
+    });
+    const fits = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
+    const report = await preflight(
+      pool,
+      targets.map((target) => ({ target, expect: fits })),
+    );
+    await pool.closeAll();
+    expect(Object.keys(report.facts).sort()).toEqual(["node1", "node2", "node3", "node4"]);
+    // Held to the main limit, one handshake would finish before the next began.
+    expect(maxConnecting).toBeGreaterThan(1);
+    expect(maxConnecting).toBeLessThanOrEqual(targets.length);
   });
 
   it("passes when every machine fits (assertPreflight returns the facts)", () => {
