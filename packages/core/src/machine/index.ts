@@ -3,6 +3,27 @@
  * uploads, tunnels, retries, a connection pool and preflight facts. It never prints; progress goes to callbacks.
  * @module
  */
+export {
+  ADOPT_NIX_FUNCTION,
+  ADOPT_ROOT_SCRIPT,
+  ADOPT_USER_SCRIPT,
+  type AdoptedBoot,
+  type AdoptedMachineFacts,
+  type AdoptionReport,
+  type AdoptOptions,
+  adoptedMachineFacts,
+  adoptMachine,
+  type BootSource,
+  HARDWARE_CONFIG_HEADER,
+  type HardwareConfigAction,
+  type HardwareConfigWrite,
+  hardwareConfigImport,
+  hardwareConfigPath,
+  type SkippedKeyLine,
+  type StateVersionSource,
+  type WriteHardwareConfigOptions,
+  writeHardwareConfig,
+} from "./adopt/index.js";
 export { type ConnectOptions, connect, connectOnce, SshConnection } from "./connection.js";
 export type { MachineEvent, MachineEventListener } from "./events.js";
 export type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";

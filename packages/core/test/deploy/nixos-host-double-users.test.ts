@@ -18,7 +18,10 @@ afterAll(async () => {
 
 describe("NixOS-like host double: users and boot facts", () => {
   it("lets root and the deploy user log in with keys from /etc/ssh/authorized_keys.d, homes as in /etc/passwd", async () => {
-    const root = await pool.exec(host.target("h"), 'id -un; getent passwd root | cut -d: -f6; ls /etc/ssh/authorized_keys.d');
+    const root = await pool.exec(
+      host.target("h"),
+      "id -un; getent passwd root | cut -d: -f6; ls /etc/ssh/authorized_keys.d",
+    );
     expect(root.stdout.split("\n").slice(0, 3)).toEqual(["root", "/run/fake-home", `${DEPLOY_USER}`]);
     const deploy = await pool.exec(host.deployTarget("hd"), "id -un; getent passwd $(id -un) | cut -d: -f6");
     expect(deploy.stdout.split("\n").slice(0, 2)).toEqual([DEPLOY_USER, "/run/fake-home-deploy"]);
