@@ -19,6 +19,8 @@ export {
   type HardwareConfigWrite,
   hardwareConfigImport,
   hardwareConfigPath,
+  type MachineStateVersion,
+  readStateVersion,
   type SkippedKeyLine,
   type StateVersionSource,
   type WriteHardwareConfigOptions,
@@ -35,6 +37,7 @@ export {
   gatherFacts,
   MEMORY_SLACK,
   nixSystem,
+  nixTrust,
   type PreflightFacts,
   type PreflightProblem,
   parseFacts,
@@ -49,6 +52,14 @@ export {
   validateOpenSshPublicKey,
 } from "./host-key.js";
 export { type KeyscanOptions, type KeyscanResult, keyscan } from "./keyscan.js";
+export {
+  checkLocalTools,
+  LOCAL_MACHINE,
+  type LocalRunner,
+  type LocalRunResult,
+  type LocalToolsOptions,
+  runLocal,
+} from "./local-tools.js";
 export { MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
 export {
   assertPreflight,

@@ -1,4 +1,5 @@
 import { FediError } from "../../errors.js";
+import type { SshConnection } from "../connection.js";
 import type { MachinePool } from "../pool.js";
 import type { SshTarget } from "../target.js";
 import {
@@ -13,6 +14,7 @@ import {
   pickStateVersion,
   readAuthorizedKeys,
   type SkippedKeyLine,
+  type StateVersionSource,
   unbase64,
 } from "./report.js";
 import { ADOPT_ROOT_SCRIPT, ADOPT_USER_SCRIPT } from "./scripts.js";
@@ -92,41 +94,13 @@ export async function adoptMachine(
     );
   }
 
-  // The configuration's evaluation: flake first, then the channel.
-  let evaluation: { source: "flake" | "channel"; facts: EvaluatedFacts } | undefined;
-  for (const source of ["flake", "channel"] as const) {
-    const rc = first(`eval.${source}.rc`);
-    if (rc === undefined) continue;
-    if (rc === "0") {
-      const facts = parseEvaluation(unbase64(first(`eval.${source}.out`)));
-      if (facts) {
-        evaluation = { source, facts };
-        break;
-      }
-      notes.push(`The ${source} evaluation printed no facts object.`);
-    } else if (rc === "127") {
-      notes.push("nix-instantiate is not on the PATH, so the configuration could not be evaluated.");
-    } else {
-      const err =
-        unbase64(first(`eval.${source}.err`))
-          .trim()
-          .split("\n")
-          .pop() ?? "";
-      notes.push(
-        `Evaluating the ${source === "flake" ? "flake /etc/nixos" : "configuration (<nixpkgs/nixos>)"} failed${err ? `: ${err}` : ""}.`,
-      );
-    }
-  }
-  const textValues = (u.get("text") ?? []).flatMap((entry) => {
-    const line = unbase64(entry.split(" ")[1]);
-    const m = /"([^"]*)"/.exec(line);
-    return m ? [m[1]!] : [];
-  });
-  const sv = pickStateVersion(evaluation, textValues);
-  if (sv.note)
+  const evaluation = evaluationOf(u, notes);
+  const sv = stateVersionOf(u, evaluation);
+  if (sv.note) {
     notes.push(
       `stateVersion: ${sv.note}; set machines[].stateVersion to the NixOS release the machine was installed with.`,
     );
+  }
 
   // Root: hardware configuration and boot files.
   const rootRun = await run(isRoot ? "sh -s" : "sudo -n sh -s", ADOPT_ROOT_SCRIPT, "read the hardware configuration");
@@ -212,4 +186,76 @@ function scriptFailed(machine: string, what: string, code: number | null, stderr
     `${what} failed on machine "${machine}" (exit ${code ?? "by signal"}): ${stderr.trim().slice(-300)}`,
     { machine, hint: "The machine needs a POSIX sh; check that it runs NixOS." },
   );
+}
+
+/** The first successful evaluation (flake, then channel) of {@link ADOPT_USER_SCRIPT}'s output; notes failures. */
+function evaluationOf(
+  u: Map<string, string[]>,
+  notes: string[],
+): { source: "flake" | "channel"; facts: EvaluatedFacts } | undefined {
+  const first = (key: string) => u.get(key)?.[0];
+  for (const source of ["flake", "channel"] as const) {
+    const rc = first(`eval.${source}.rc`);
+    if (rc === undefined) continue;
+    if (rc === "0") {
+      const facts = parseEvaluation(unbase64(first(`eval.${source}.out`)));
+      if (facts) return { source, facts };
+      notes.push(`The ${source} evaluation printed no facts object.`);
+    } else if (rc === "127") {
+      notes.push("nix-instantiate is not on the PATH, so the configuration could not be evaluated.");
+    } else {
+      const err =
+        unbase64(first(`eval.${source}.err`))
+          .trim()
+          .split("\n")
+          .pop() ?? "";
+      notes.push(
+        `Evaluating the ${source === "flake" ? "flake /etc/nixos" : "configuration (<nixpkgs/nixos>)"} failed${err ? `: ${err}` : ""}.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The stateVersion from the evaluation, else from the literal lines of {@link ADOPT_USER_SCRIPT}'s output. */
+function stateVersionOf(
+  u: Map<string, string[]>,
+  evaluation: { source: "flake" | "channel"; facts: EvaluatedFacts } | undefined,
+): ReturnType<typeof pickStateVersion> {
+  const textValues = (u.get("text") ?? []).flatMap((entry) => {
+    const m = /"([^"]*)"/.exec(unbase64(entry.split(" ")[1]));
+    return m ? [m[1]!] : [];
+  });
+  return pickStateVersion(evaluation, textValues);
+}
+
+/** The current `system.stateVersion` of a machine and where it was read, as {@link adoptMachine} reads it. */
+export interface MachineStateVersion {
+  /** The value, `null` when it could not be read. */
+  value: string | null;
+  /** Where it came from. */
+  source: StateVersionSource | null;
+  /** Why it could not be read (when `value` is null). */
+  notes: string[];
+}
+
+/**
+ * Reads only the machine's current `system.stateVersion` over an open connection (the same fixed
+ * {@link ADOPT_USER_SCRIPT} {@link adoptMachine} runs as the login user; preflight uses it).
+ * @throws FediError `ADOPT_FAILED` when the script fails or prints no markers.
+ */
+export async function readStateVersion(conn: SshConnection, options: AdoptOptions = {}): Promise<MachineStateVersion> {
+  const machine = conn.target.machine;
+  const result = await conn.exec("sh -s", {
+    stdin: ADOPT_USER_SCRIPT,
+    label: "read the stateVersion",
+    timeoutMs: options.timeoutMs ?? 180_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (result.code !== 0) throw scriptFailed(machine, "the facts script", result.code, result.stderr);
+  const u = parseMarked(machine, result.stdout, "fedi-adopt", "fedi-adopt-end");
+  const notes: string[] = [];
+  const sv = stateVersionOf(u, evaluationOf(u, notes));
+  if (sv.note) notes.push(sv.note);
+  return { value: sv.value, source: sv.source, notes };
 }

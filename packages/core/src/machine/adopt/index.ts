@@ -3,7 +3,7 @@
  * stateVersion, boot loader, the deploy user's authorized keys) and writing its hardware configuration file.
  * @module
  */
-export { type AdoptOptions, adoptMachine } from "./adopt.js";
+export { type AdoptOptions, adoptMachine, type MachineStateVersion, readStateVersion } from "./adopt.js";
 export {
   HARDWARE_CONFIG_HEADER,
   type HardwareConfigAction,
