@@ -142,7 +142,7 @@ function parseCommandArgs(command: Command, args: readonly string[]) {
   } catch (error) {
     throw argsError(command, all, error as Error & { code?: string });
   }
-  const max = command.positionals?.length ?? 0;
+  const max = command.positionals?.at(-1)?.variadic ? Number.POSITIVE_INFINITY : (command.positionals?.length ?? 0);
   if (parsed.positionals.length > max) {
     throw usage(
       `Unexpected argument '${parsed.positionals[max]}' for \`fedi ${command.name}\`.`,

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   SSH_TIMEOUT: "An SSH operation timed out.",
   /** A remote command exited non-zero. */
   SSH_COMMAND_FAILED: "A remote command failed.",
+  /** The facts a machine's new configuration must keep could not be read from it (`fedi adopt`). */
+  ADOPT_FAILED: "A machine's facts could not be read for adoption.",
   /** Machines do not meet the plan's requirements. */
   PREFLIGHT_FAILED: "Machines do not meet the plan's requirements.",
   /** A secret could not be generated, read or stored. */

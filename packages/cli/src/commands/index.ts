@@ -1,3 +1,4 @@
+import { adoptCommand } from "./adopt.js";
 import { applyCommand } from "./apply.js";
 import { graphCommand } from "./graph.js";
 import { initCommand } from "./init.js";
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   statusCommand,
   keyscanCommand,
+  adoptCommand,
   secretCommand,
 ];
 

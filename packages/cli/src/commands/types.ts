@@ -57,7 +57,13 @@ export interface Command {
   /** Options (besides the global ones), by long name. */
   options: Record<string, OptionSpec>;
   /** Positional arguments, in order. */
-  positionals?: Array<{ name: string; description: string; required: boolean }>;
+  positionals?: Array<{
+    name: string;
+    description: string;
+    required: boolean;
+    /** The last positional may take any number of values. */
+    variadic?: boolean;
+  }>;
   /** Examples for `--help`. */
   examples: CommandExample[];
   /** Runs the command; resolves to the exit code. Throws FediError on failure. */

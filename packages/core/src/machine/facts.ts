@@ -39,13 +39,32 @@ export interface PreflightFacts {
   cpus: number;
   /** systemd state. */
   systemd: SystemdState;
+  /** The login user (`id -un`); absent in output of older scripts. */
+  user?: string;
+  /**
+   * Whether the login user can become root the way nixops4-nixos does (`sudo -n`): `root` (the user is root),
+   * `ok` (`sudo -n true` succeeded), `missing` (no sudo command), `refused` (sudo asked for a password or denied).
+   */
+  sudo?: "root" | "ok" | "missing" | "refused";
+  /** The first line sudo printed when it refused. */
+  sudoError?: string;
+  /**
+   * Whether the machine's Nix daemon trusts the login user (`trusted` of `nix store info --json`, else the user or
+   * one of its `@groups` in `trusted-users`); `null` when it could not be told. Always true for root.
+   */
+  nixTrusted?: boolean | null;
+  /** The machine's current `system.stateVersion`, read only when the plan expects one (`null`: unreadable). */
+  stateVersion?: string | null;
 }
 
 /**
  * The POSIX sh script {@link gatherFacts} runs (fed on standard input to `sh -s`): one command that prints
  * `key=value` lines between a start and an end marker. It reads `/etc/os-release`, `uname`, `/proc/meminfo`, `df -Pk`,
  * `nproc`, the Nix version (from the `/nix/store/...-nix-VERSION` path of `nix` when it is one, else
- * `nix --version`) and `systemctl is-system-running`, and changes nothing.
+ * `nix --version`) and `systemctl is-system-running`; for a non-root login user also whether `sudo -n true` works
+ * and whether the Nix daemon trusts the user (`nix store info --json`, NixOS/nix src/nix/store-info.cc: `trusted`;
+ * `store ping` before Nix 2.19; and `trusted-users` of `nix config show` / `nix show-config` with `id -Gn` for Nix
+ * versions whose daemon protocol does not report trust). It changes nothing.
  */
 export const FACTS_SCRIPT = `# fediversity preflight facts (read-only)
 LC_ALL=C; export LC_ALL
@@ -84,6 +103,26 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   echo "systemd=\${st:-unknown}"
 else
   echo "systemd=absent"
+fi
+echo "user=$(id -un 2>/dev/null)"
+if [ "$(id -u 2>/dev/null)" = 0 ]; then
+  echo "sudo=root"
+else
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "sudo=missing"
+  elif out=$(sudo -n true 2>&1 </dev/null); then
+    echo "sudo=ok"
+  else
+    echo "sudo=refused"
+    printf 'sudo-error=%s\n' "$(printf '%s\n' "$out" | head -n 1)"
+  fi
+  if [ -n "$nixv" ] && [ -n "$p" ]; then
+    info=$("$p" --extra-experimental-features nix-command store info --json 2>/dev/null || "$p" --extra-experimental-features nix-command store ping --json 2>/dev/null)
+    printf 'nix-store-info=%s\n' "$(printf '%s' "$info" | tr -d '\n')"
+    tu=$( { "$p" --extra-experimental-features nix-command config show 2>/dev/null || "$p" --extra-experimental-features nix-command show-config 2>/dev/null; } | sed -n 's/^trusted-users = //p' | head -n 1)
+    echo "nix-trusted-users=$tu"
+    echo "groups=$(id -Gn 2>/dev/null)"
+  fi
 fi
 echo "fedi-facts-end=1"
 `;
@@ -157,7 +196,49 @@ export function parseFacts(machine: string, output: string): PreflightFacts {
     diskPath: values.get("disk-path") || "/",
     cpus: Number.isInteger(cpus) && cpus > 0 ? cpus : 1,
     systemd: values.get("systemd") || "unknown",
+    ...userFacts(values),
   };
+}
+
+/** The user, sudo and Nix trust fields of the facts (absent when the script did not print them). */
+function userFacts(values: Map<string, string>): Pick<PreflightFacts, "user" | "sudo" | "sudoError" | "nixTrusted"> {
+  const out: Pick<PreflightFacts, "user" | "sudo" | "sudoError" | "nixTrusted"> = {};
+  const user = values.get("user");
+  if (user) out.user = user;
+  const sudo = values.get("sudo");
+  if (sudo === "root" || sudo === "ok" || sudo === "missing" || sudo === "refused") out.sudo = sudo;
+  if (values.get("sudo-error")) out.sudoError = values.get("sudo-error")!;
+  if (sudo === "root") out.nixTrusted = true;
+  else if (values.has("nix-store-info") || values.has("nix-trusted-users")) {
+    out.nixTrusted = nixTrust(
+      values.get("nix-store-info") ?? "",
+      values.get("nix-trusted-users") ?? "",
+      user ?? "",
+      (values.get("groups") ?? "").split(/\s+/).filter(Boolean),
+    );
+  }
+  return out;
+}
+
+/**
+ * Whether the daemon trusts `user`: `trusted` of `nix store info --json` when present; else `trusted-users` (names,
+ * `@group` or `*`, as Nix's daemon matches them); `null` when neither says.
+ */
+export function nixTrust(
+  storeInfoJson: string,
+  trustedUsers: string,
+  user: string,
+  groups: readonly string[],
+): boolean | null {
+  try {
+    const info = JSON.parse(storeInfoJson) as { trusted?: unknown };
+    if (typeof info.trusted === "boolean") return info.trusted;
+  } catch {
+    // Not JSON (an old Nix or no daemon): fall back to trusted-users.
+  }
+  const entries = trustedUsers.split(/\s+/).filter(Boolean);
+  if (entries.length === 0) return null;
+  return entries.some((e) => e === "*" || e === user || (e.startsWith("@") && groups.includes(e.slice(1))));
 }
 
 /** Runs {@link FACTS_SCRIPT} on the machine (one remote command, read-only) and parses what it prints. */
@@ -191,10 +272,31 @@ export interface FactExpectations {
   diskGiB: number;
   /** Minimum number of CPUs. */
   cpus?: number;
+  /** The spec's `system.stateVersion`: the machine's current one must equal it. Not checked when absent. */
+  stateVersion?: string;
+  /**
+   * The SSH login user. When it is not `root`, `sudo -n` must work and the machine's Nix daemon must trust the user
+   * (nixops4-nixos switches through sudo and copies with `--no-check-sigs`). Not checked when absent.
+   */
+  user?: string;
 }
 
 /** Names of the checks {@link checkFacts} makes (`ssh` is added by {@link preflight} for unreachable machines). */
-export type FactCheck = "ssh" | "nixos" | "nix" | "system" | "memory" | "disk" | "cpus" | "systemd";
+export type FactCheck =
+  | "ssh"
+  | "nixos"
+  | "nix"
+  | "system"
+  | "memory"
+  | "disk"
+  | "cpus"
+  | "systemd"
+  | "sudo"
+  | "trusted"
+  | "stateVersion"
+  | "local-ssh"
+  | "local-nix"
+  | "local-flakes";
 
 /** One unmet requirement of one machine. */
 export interface PreflightProblem {
@@ -285,5 +387,56 @@ export function checkFacts(facts: PreflightFacts, expected: FactExpectations): P
           : "Wait until the machine has finished booting (systemctl is-system-running), then run again.",
     });
   }
+  problems.push(...checkUser(facts, expected), ...checkStateVersion(facts, expected));
   return problems;
+}
+
+function checkUser(facts: PreflightFacts, expected: FactExpectations): PreflightProblem[] {
+  const user = expected.user;
+  if (user === undefined || user === "root") return [];
+  const machine = facts.machine;
+  const problems: PreflightProblem[] = [];
+  if (facts.sudo !== "ok" && facts.sudo !== "root") {
+    problems.push({
+      machine,
+      check: "sudo",
+      expected: `passwordless sudo for ${user} (sudo -n true)`,
+      actual:
+        facts.sudo === "missing"
+          ? "no sudo command"
+          : facts.sudo === "refused"
+            ? `sudo refused${facts.sudoError ? `: ${facts.sudoError}` : ""}`
+            : "unknown",
+      hint: `nixops4-nixos activates the system through sudo: give ${user} passwordless sudo (e.g. security.sudo.wheelNeedsPassword = false with ${user} in wheel), or deploy as root.`,
+    });
+  }
+  if (facts.nixTrusted !== true) {
+    problems.push({
+      machine,
+      check: "trusted",
+      expected: `${user} trusted by the Nix daemon`,
+      actual: facts.nixTrusted === false ? "not trusted" : "could not tell (nix store info gave no answer)",
+      hint: `nixops4-nixos copies the system with --no-check-sigs, which the daemon accepts only from trusted users: add ${user} to nix.settings.trusted-users on the machine.`,
+    });
+  }
+  return problems;
+}
+
+function checkStateVersion(facts: PreflightFacts, expected: FactExpectations): PreflightProblem[] {
+  if (expected.stateVersion === undefined || facts.stateVersion === expected.stateVersion) return [];
+  return [
+    {
+      machine: facts.machine,
+      check: "stateVersion",
+      expected: `system.stateVersion ${expected.stateVersion}`,
+      actual:
+        facts.stateVersion === undefined || facts.stateVersion === null
+          ? "could not be read from the machine"
+          : `system.stateVersion ${facts.stateVersion}`,
+      hint:
+        facts.stateVersion === undefined || facts.stateVersion === null
+          ? "Check the value with `fedi adopt` (it says why it could not be read); set machines[].stateVersion to the release the machine was installed with."
+          : `Set machines[].stateVersion to "${facts.stateVersion}" (the machine's current value): changing it changes stateful defaults (e.g. the PostgreSQL version).`,
+    },
+  ];
 }

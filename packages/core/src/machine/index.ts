@@ -3,6 +3,29 @@
  * uploads, tunnels, retries, a connection pool and preflight facts. It never prints; progress goes to callbacks.
  * @module
  */
+export {
+  ADOPT_NIX_FUNCTION,
+  ADOPT_ROOT_SCRIPT,
+  ADOPT_USER_SCRIPT,
+  type AdoptedBoot,
+  type AdoptedMachineFacts,
+  type AdoptionReport,
+  type AdoptOptions,
+  adoptedMachineFacts,
+  adoptMachine,
+  type BootSource,
+  HARDWARE_CONFIG_HEADER,
+  type HardwareConfigAction,
+  type HardwareConfigWrite,
+  hardwareConfigImport,
+  hardwareConfigPath,
+  type MachineStateVersion,
+  readStateVersion,
+  type SkippedKeyLine,
+  type StateVersionSource,
+  type WriteHardwareConfigOptions,
+  writeHardwareConfig,
+} from "./adopt/index.js";
 export { type ConnectOptions, connect, connectOnce, SshConnection } from "./connection.js";
 export type { MachineEvent, MachineEventListener } from "./events.js";
 export type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
@@ -14,6 +37,7 @@ export {
   gatherFacts,
   MEMORY_SLACK,
   nixSystem,
+  nixTrust,
   type PreflightFacts,
   type PreflightProblem,
   parseFacts,
@@ -28,7 +52,19 @@ export {
   validateOpenSshPublicKey,
 } from "./host-key.js";
 export { type KeyscanOptions, type KeyscanResult, keyscan } from "./keyscan.js";
+<<<<<<< HEAD
 export { DEFAULT_PROBE_CONCURRENCY, MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
+=======
+export {
+  checkLocalTools,
+  LOCAL_MACHINE,
+  type LocalRunner,
+  type LocalRunResult,
+  type LocalToolsOptions,
+  runLocal,
+} from "./local-tools.js";
+export { MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
+>>>>>>> adopt
 export {
   assertPreflight,
   type PreflightMachine,

@@ -1,5 +1,7 @@
 import { FediError, isFediError } from "../errors.js";
+import { readStateVersion } from "./adopt/adopt.js";
 import { checkFacts, type FactExpectations, gatherFacts, type PreflightFacts, type PreflightProblem } from "./facts.js";
+import { checkLocalTools, type LocalToolsOptions } from "./local-tools.js";
 import type { MachinePool } from "./pool.js";
 import type { SshTarget } from "./target.js";
 
@@ -17,6 +19,11 @@ export interface PreflightOptions {
   timeoutMs?: number;
   /** Cancels the whole preflight. */
   signal?: AbortSignal;
+  /**
+   * Also check the computer running the deployment ({@link checkLocalTools}: ssh, nix, flakes); its problems come
+   * first, with machine `(local)`. Default false.
+   */
+  localTools?: boolean | LocalToolsOptions;
   /** Called as each machine is done: its facts (when reachable) and its problems. */
   onMachine?: (machine: string, facts: PreflightFacts | undefined, problems: readonly PreflightProblem[]) => void;
 }
@@ -35,14 +42,19 @@ export interface PreflightReport {
  * Gathers facts from every machine in parallel and checks them. Each facts command is a probe of the pool (bounded
  * by its `probeConcurrency`, not its main `concurrency`: connecting is latency-bound and cheap) and uses the pool's
  * retry policy. It never stops at the first bad machine: unreachable machines, host-key mismatches and unmet
- * requirements all end up in {@link PreflightReport.problems} (check `ssh` for connection failures). It does not
- * throw for problems — pass the report to {@link assertPreflight} for that — only for cancellation.
+ * requirements all end up in {@link PreflightReport.problems} (check `ssh` for connection failures). A machine whose
+ * expectations name a `stateVersion` also has its current one read (the evaluation of {@link readStateVersion}). It
+ * does not throw for problems — pass the report to {@link assertPreflight} for that — only for cancellation.
  */
 export async function preflight(
   pool: MachinePool,
   machines: readonly PreflightMachine[],
   options: PreflightOptions = {},
 ): Promise<PreflightReport> {
+  const local =
+    options.localTools === undefined || options.localTools === false
+      ? Promise.resolve([])
+      : checkLocalTools(options.localTools === true ? {} : options.localTools);
   const results = await Promise.all(
     machines.map(async ({ target, expect }) => {
       let facts: PreflightFacts | undefined;
@@ -50,11 +62,26 @@ export async function preflight(
       try {
         facts = await pool.withMachine(
           target,
-          (conn) =>
-            gatherFacts(conn, {
+          async (conn) => {
+            const limits = {
               ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
               ...(options.signal ? { signal: options.signal } : {}),
-            }),
+            };
+            const gathered = await gatherFacts(conn, limits);
+            if (expect.stateVersion !== undefined) {
+              gathered.stateVersion = await readStateVersion(
+                conn,
+                options.signal ? { signal: options.signal } : {},
+              ).then(
+                (sv) => sv.value,
+                (error: unknown) => {
+                  if (isFediError(error) && error.code === "CANCELLED") throw error;
+                  return null; // reported by the stateVersion check as unreadable
+                },
+              );
+            }
+            return gathered;
+          },
           {
             operation: "gather preflight facts",
             idempotent: true,
@@ -76,7 +103,7 @@ export async function preflight(
     }),
   );
   const facts: Record<string, PreflightFacts> = {};
-  const problems: PreflightProblem[] = [];
+  const problems: PreflightProblem[] = [...(await local)];
   for (const result of results) {
     if (result.facts) facts[result.target.machine] = result.facts;
     problems.push(...result.problems);
