@@ -16,7 +16,10 @@ export default async function applyNoopBench(): Promise<void> {
       secrets: fleet.secrets,
       nixops4: {
         binary: NIXOPS4_DOUBLE,
-        env: { FEDI_NIXOPS4_DOUBLE_MEMBERS: "default.store1=127.0.0.1,default.web1=127.0.0.1,default.web2=127.0.0.1" },
+        env: {
+          NIX_CONFIG: "experimental-features = nix-command flakes",
+          FEDI_NIXOPS4_DOUBLE_MEMBERS: "default.store1=127.0.0.1,default.web1=127.0.0.1,default.web2=127.0.0.1",
+        },
       },
     });
     const t0 = performance.now();

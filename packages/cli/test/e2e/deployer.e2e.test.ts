@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type AnyFediEvent, Deployer, hasErrorCode, type Plan } from "@fediversity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
+import { FLAKES_ENV, type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
 
 let fleet: Fleet;
 let events: AnyFediEvent[];
@@ -19,6 +19,7 @@ function deployer(scenario = "success"): Deployer {
     nixops4: {
       binary: NIXOPS4_DOUBLE,
       env: {
+        ...FLAKES_ENV,
         FEDI_NIXOPS4_DOUBLE_LOG: fleet.nixops4Log,
         FEDI_NIXOPS4_DOUBLE_MEMBERS: "default.store1=127.0.0.1,default.web1=127.0.0.1,default.web2=127.0.0.1",
         FEDI_NIXOPS4_DOUBLE_SCENARIO: scenario,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fedi } from "../support/fedi.js";
-import { type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
+import { FLAKES_ENV, type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
 
 let fleet: Fleet;
 let work: string;
@@ -12,6 +12,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 
 function env(): Record<string, string> {
   return {
+    ...FLAKES_ENV,
     FEDI_NIXOPS4: NIXOPS4_DOUBLE,
     FEDI_NIXOPS4_DOUBLE_LOG: fleet.nixops4Log,
     FEDI_NIXOPS4_DOUBLE_MEMBERS: "default.store1=127.0.0.1,default.web1=127.0.0.1,default.web2=127.0.0.1",

@@ -144,3 +144,9 @@ export async function startFleet(): Promise<Fleet> {
   s3 = await startS3rver({ buckets: first.buckets.map((b) => b.name), keys });
   return fleet;
 }
+
+/**
+ * What NixOps4 needs of the deployer's own Nix (preflight's local check runs `nix` with NixOps4's environment): the
+ * `nix-command` and `flakes` features, which Debian's Nix leaves off.
+ */
+export const FLAKES_ENV = { NIX_CONFIG: "experimental-features = nix-command flakes" } as const;

@@ -1,5 +1,6 @@
 import type { FediEvents } from "../events.js";
 import type { RetryOptions } from "../machine/index.js";
+import type { LocalToolsOptions } from "../machine/local-tools.js";
 import type { Plan } from "../plan/types.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { SecretStore } from "../secrets/index.js";
@@ -45,6 +46,12 @@ export interface DeployerOptions {
   verify?: { timeoutMs?: number; intervalMs?: number };
   /** Another event stream that should see every (redacted) event, e.g. the CLI's. */
   events?: FediEvents;
+  /**
+   * The check of what NixOps4 needs on this computer (`ssh`, `nix` with flakes), run by preflight when the run
+   * switches machines. Default: the real programs, with the environment NixOps4 gets (`nixops4.env` over the
+   * process's). `false` skips it.
+   */
+  localTools?: LocalToolsOptions | false;
 }
 
 /** Options of {@link Deployer.apply}. */

@@ -52,19 +52,16 @@ export {
   validateOpenSshPublicKey,
 } from "./host-key.js";
 export { type KeyscanOptions, type KeyscanResult, keyscan } from "./keyscan.js";
-<<<<<<< HEAD
-export { DEFAULT_PROBE_CONCURRENCY, MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
-=======
 export {
   checkLocalTools,
   LOCAL_MACHINE,
   type LocalRunner,
   type LocalRunResult,
   type LocalToolsOptions,
+  localRunner,
   runLocal,
 } from "./local-tools.js";
-export { MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
->>>>>>> adopt
+export { DEFAULT_PROBE_CONCURRENCY, MachinePool, type MachinePoolOptions, type WithMachineOptions } from "./pool.js";
 export {
   assertPreflight,
   type PreflightMachine,

@@ -18,20 +18,35 @@ export interface LocalToolsOptions {
   ssh?: string;
   /** The nix program. Default `nix`. */
   nix?: string;
+  /**
+   * Environment the programs run with when `run` is not given (default: the process's). Give the environment NixOps4
+   * gets, so that `NIX_CONFIG`, `PATH` and `SSH_AUTH_SOCK` are those NixOps4's own `nix` and `ssh` will see.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** The default {@link LocalRunner}: `execFile`, no shell, 30 s limit. */
-export const runLocal: LocalRunner = (command, args) =>
-  new Promise((resolve) => {
-    execFile(command, [...args], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      if (code === "ENOENT") resolve("missing");
-      else {
-        const exit = error ? (typeof code === "number" ? code : ((error as { code?: number }).code ?? 1)) : 0;
-        resolve({ code: error && (error as { killed?: boolean }).killed ? null : exit, stdout, stderr });
-      }
+/** The default {@link LocalRunner}: `execFile`, no shell, 30 s limit, the process's environment. */
+export const runLocal: LocalRunner = (command, args) => localRunner()(command, args);
+
+/** A {@link LocalRunner} like {@link runLocal} with the given environment (default: the process's). */
+export const localRunner =
+  (env?: NodeJS.ProcessEnv): LocalRunner =>
+  (command, args) =>
+    new Promise((resolve) => {
+      execFile(
+        command,
+        [...args],
+        { timeout: 30_000, maxBuffer: 1024 * 1024, ...(env ? { env } : {}) },
+        (error, stdout, stderr) => {
+          const code = (error as NodeJS.ErrnoException | null)?.code;
+          if (code === "ENOENT") resolve("missing");
+          else {
+            const exit = error ? (typeof code === "number" ? code : ((error as { code?: number }).code ?? 1)) : 0;
+            resolve({ code: error && (error as { killed?: boolean }).killed ? null : exit, stdout, stderr });
+          }
+        },
+      );
     });
-  });
 
 /**
  * Checks what nixops4-nixos needs on the computer that runs the deployment (its `nix copy --to ssh-ng://…` and
@@ -41,7 +56,7 @@ export const runLocal: LocalRunner = (command, args) =>
  * Returns every problem in the shape of preflight's, with `machine` {@link LOCAL_MACHINE}; empty when all is there.
  */
 export async function checkLocalTools(options: LocalToolsOptions = {}): Promise<PreflightProblem[]> {
-  const run = options.run ?? runLocal;
+  const run = options.run ?? localRunner(options.env);
   const ssh = options.ssh ?? "ssh";
   const nix = options.nix ?? "nix";
   const problems: PreflightProblem[] = [];

@@ -16,11 +16,18 @@ export const preflightStep: ApplyStepDefinition = {
   resumable: false,
   async run(ctx) {
     const { plan, signal } = ctx;
-    if (needsNixOps4(ctx)) await ctx.driver.locate();
+    const switching = needsNixOps4(ctx);
+    if (switching) await ctx.driver.locate();
+    const o = ctx.options;
+    const localTools =
+      switching && o.localTools !== false
+        ? { env: { ...process.env, ...o.nixops4?.env }, ...(o.localTools ?? {}) }
+        : false;
     const machines = plan.machines.map((m) => ({ target: ctx.targets.get(m.name)!, expect: expectations(m, plan) }));
     let checked = 0;
     const r = await preflight(ctx.pool, machines, {
       ...(signal ? { signal } : {}),
+      localTools,
       onMachine: (machine, facts) => {
         checked += 1;
         ctx.events.report(
