@@ -15,6 +15,12 @@ export {
   type DnsResolver,
   WILDCARD_PROBE_LABEL,
 } from "./dns-check.js";
-export { type CheckResult, describeCheck, runHealthCheck } from "./health-checks.js";
+export {
+  type CheckOutcome,
+  type CheckResult,
+  describeCheck,
+  type HealthCheckOptions,
+  runHealthCheck,
+} from "./health-checks.js";
 export { type SecretSyncResult, syncSecretFiles } from "./secret-files.js";
 export { type SshAuthOptions, sshTarget } from "./targets.js";
