@@ -1,4 +1,5 @@
 import { applyCommand } from "./apply.js";
+import { dnsCommand } from "./dns.js";
 import { graphCommand } from "./graph.js";
 import { initCommand } from "./init.js";
 import { keyscanCommand } from "./keyscan.js";
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   planCommand,
   graphCommand,
+  dnsCommand,
   applyCommand,
   statusCommand,
   keyscanCommand,
