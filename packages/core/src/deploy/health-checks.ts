@@ -136,7 +136,8 @@ async function httpCheck(
   const r = await curl("", "%{http_code}");
   if (r.code === 0) return statusVerdict(Number.parseInt(r.stdout.trim(), 10), expected);
   const error = r.stderr.trim().split("\n")[0] || `curl exit ${r.code}`;
-  if (r.code === null || !CURL_PEER_VERIFICATION.has(r.code)) return { ok: false, detail: `down: ${error}`, outcome: "down" };
+  if (r.code === null || !CURL_PEER_VERIFICATION.has(r.code))
+    return { ok: false, detail: `down: ${error}`, outcome: "down" };
 
   // The certificate did not verify: look again without verifying, to see what answers and over which certificate.
   const insecure = await curl("-k -v ", "%{http_code} %{ssl_verify_result}");
