@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { cleanEnv, FEDI_BIN, fedi, REPO_ROOT, tempDir } from "./support/fedi.js";
 
 const ANSI = /\u001b\[\d+m/;
-const COMMANDS = ["init", "validate", "plan", "graph"];
+const COMMANDS = ["init", "validate", "plan", "graph", "dns"];
 
 describe.concurrent("help and version", () => {
   it("--version prints the versions of fedi and core and exits 0", async () => {

@@ -6,6 +6,7 @@
  */
 export { type GarageAccessContext, garagePublicUrl, garageS3Access, s3NodeFor } from "./access.js";
 export { hostPort, isIpAddress } from "./address.js";
+export { garageDns } from "./dns.js";
 export * from "./nixos/index.js";
 export {
   GARAGE_DEFAULT_PORTS,

@@ -1,5 +1,6 @@
 import { defineStorage, type HealthCheck, type StoragePlugin } from "@fediversity/core";
 import { garagePublicUrl, garageS3Access } from "./access.js";
+import { garageDns } from "./dns.js";
 import { garageNodeModule } from "./nixos/node-module.js";
 import { GarageOptions } from "./options.js";
 import { garageRuntime } from "./runtime-operations.js";
@@ -69,5 +70,6 @@ export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>
   s3Access: (ctx, machine, options) => garageS3Access(ctx, machine, options),
   publicUrl: (bucket, options) => garagePublicUrl(bucket, options),
   checks: (_ctx, _node, options) => garageChecks(options),
+  dns: (ctx, options) => garageDns(ctx, options),
   runtime: garageRuntime(),
 });

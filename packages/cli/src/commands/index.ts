@@ -1,5 +1,6 @@
 import { adoptCommand } from "./adopt.js";
 import { applyCommand } from "./apply.js";
+import { dnsCommand } from "./dns.js";
 import { graphCommand } from "./graph.js";
 import { initCommand } from "./init.js";
 import { keyscanCommand } from "./keyscan.js";
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   planCommand,
   graphCommand,
+  dnsCommand,
   applyCommand,
   statusCommand,
   keyscanCommand,

@@ -1,5 +1,6 @@
 import type { DeploymentState, Plan, PlannedMachine, WriteReport } from "@fediversity/core";
 import type { Style } from "../terminal/style.js";
+import { dnsLines } from "./dns.js";
 import { num, table } from "./table.js";
 
 /** What the summary says about where things were read and written. */
@@ -107,6 +108,12 @@ export function planSummary(plan: Plan, ctx: SummaryContext, style: Style): stri
       ),
     );
   }
+
+  lines.push(
+    "",
+    `${h("DNS records")} ${style.dim("(needed before ACME can issue certificates: fedi dns prints them as a zone file, fedi dns check resolves them)")}`,
+  );
+  lines.push(...dnsLines(plan, style));
 
   lines.push("", ...changeLines(plan, ctx, style));
 

@@ -8,6 +8,10 @@ const load = (name: string) =>
 
 /** Validator of `fedi plan --json` success output. */
 export const validatePlanOutput = ajv.compile(load("plan-output.schema.json"));
+/** Validator of `fedi dns --json` output. */
+export const validateDnsOutput = ajv.compile(load("dns-output.schema.json"));
+/** Validator of `fedi dns check --json` output. */
+export const validateDnsCheckOutput = ajv.compile(load("dns-check-output.schema.json"));
 /** Validator of `--json` error output. */
 export const validateErrorOutput = ajv.compile(load("error-output.schema.json"));
 

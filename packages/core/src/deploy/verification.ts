@@ -58,7 +58,10 @@ export async function verifyDeployment(
   const deadline = Date.now() + (wait ? timeoutMs || 120_000 : 0);
   const runOne = async (c: (typeof checks)[number]): Promise<CheckResult> => {
     for (;;) {
-      const r = await runHealthCheck(pool, targets.get(c.machine)!, c.owner, c.check, signal ? { signal } : {});
+      const r = await runHealthCheck(pool, targets.get(c.machine)!, c.owner, c.check, {
+        ...(signal ? { signal } : {}),
+        acmeStaging: plan.deployment.acme?.staging === true,
+      });
       if (r.ok || Date.now() + intervalMs > deadline || signal?.aborted) return r;
       await sleep(intervalMs, signal);
     }

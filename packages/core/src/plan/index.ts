@@ -1,5 +1,13 @@
 export { bucketName, isValidBucketName, secretFileName, secretName } from "./allocate.js";
 export { diffAgainstState } from "./diff.js";
+export {
+  canonicalIPv6,
+  type DnsPlanInput,
+  type DnsRecord,
+  type DnsRecordType,
+  dnsNameMatches,
+  planDns,
+} from "./dns.js";
 export { type PlacementInstance, type PlacementMachine, type PlacementResult, placeInstances } from "./placement.js";
 export { createPlan, type PlanInput } from "./plan.js";
 export * from "./types.js";

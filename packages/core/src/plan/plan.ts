@@ -18,6 +18,7 @@ import type { SecretDeclaration } from "../secrets/types.js";
 import type { DeploymentState } from "../state/types.js";
 import { bucketName, hashOf, isValidBucketName, secretFileName, secretName } from "./allocate.js";
 import { diffAgainstState } from "./diff.js";
+import { planDns } from "./dns.js";
 import { cmp, placeInstances } from "./placement.js";
 import {
   PLAN_SCHEMA_VERSION,
@@ -457,6 +458,17 @@ export function createPlan(input: PlanInput): Plan {
   keys.sort((a, b) => cmp(a.name, b.name));
   secrets.sort((a, b) => cmp(a.name, b.name));
 
+  const dns = planDns({
+    machines: facts,
+    instances,
+    storage: {
+      kind: storage.plugin.kind,
+      dns: callPlugin(`storage plugin '${storage.plugin.kind}'`, "storage.options", () =>
+        storage.plugin.dns?.(storageCtx, storage.options),
+      ),
+    },
+  });
+
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     deployment: {
@@ -478,6 +490,7 @@ export function createPlan(input: PlanInput): Plan {
     buckets,
     keys,
     secrets,
+    dns,
     diff: {
       upToDate: true,
       added: [],

@@ -1,5 +1,6 @@
 import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
+import type { DnsRecord } from "./dns.js";
 
 /** Schema version of {@link Plan}. Bumped on any incompatible change. */
 export const PLAN_SCHEMA_VERSION = 1;
@@ -197,6 +198,8 @@ export interface Plan {
   keys: PlannedKey[];
   /** Secret values the deployment needs (names and generators only), sorted by name. */
   secrets: SecretDeclaration[];
+  /** DNS records the deployment needs (service domains, storage names), sorted by name, type and value. */
+  dns: DnsRecord[];
   /** Difference against the previous state. */
   diff: PlanDiff;
 }

@@ -207,6 +207,46 @@ export interface StorageContext {
   serviceMachines: MachineFacts[];
 }
 
+/**
+ * A DNS name a storage backend serves (see {@link StoragePlugin.dns}). Core turns it into records pointing at each
+ * machine that serves it: A or AAAA for a machine whose `host` is an IP address, CNAME for a host name.
+ */
+export interface DnsNameNeed {
+  /** Fully qualified name, lower case, without the trailing dot; `*.` first for a wildcard (`*.s3.example.org`). */
+  name: string;
+  /** Names of the machines that serve it. */
+  machines: string[];
+  /** Who needs the record: instance names, or `storage`. */
+  neededBy: string[];
+  /** What the record is for, for people, e.g. `public bucket demo-social-media`. */
+  purpose: string;
+  /** Spec path of the setting the name comes from (for messages), e.g. `storage.options.webRootDomain`. */
+  path: string;
+}
+
+/**
+ * A domain a storage backend claims for itself: no service domain may be it (`domain`), fall under it
+ * (`subdomains`), or either (`domain-and-subdomains`). The planner refuses a service domain that does.
+ */
+export interface ReservedDomain {
+  /** The domain, lower case, without the trailing dot. */
+  domain: string;
+  /** Which names it covers. */
+  covers: "domain" | "subdomains" | "domain-and-subdomains";
+  /** Spec path of the setting that claims it, e.g. `storage.options.s3RootDomain`. */
+  path: string;
+  /** What the storage uses it for, for people, e.g. `virtual-host S3 (<bucket>.s3.example.org)`. */
+  what: string;
+}
+
+/** The DNS side of a storage backend: the names it serves and the domains it claims. */
+export interface StorageDns {
+  /** Names that must resolve to the storage machines. */
+  names: DnsNameNeed[];
+  /** Domains no service may use. */
+  reserved?: ReservedDomain[];
+}
+
 /** Which machines a storage plugin uses and what each needs. */
 export interface StorageRequirements {
   /** Names of the storage node machines. */
@@ -260,6 +300,12 @@ export interface StoragePlugin<Options = unknown> {
   publicUrl(bucket: string, options: Options, ctx: Omit<StorageContext, "buckets">): string | undefined;
   /** Health checks for each node. */
   checks(ctx: StorageContext, node: StorageNode, options: Options): HealthCheck[];
+  /**
+   * The DNS names the storage serves (e.g. public bucket hosts) and the domains it claims for itself; optional
+   * (without it the storage adds no DNS record and claims no domain). The planner lists the names in `plan.dns`
+   * beside the service domains, and refuses a service domain that collides with either.
+   */
+  dns?(ctx: StorageContext, options: Options): StorageDns;
   /** Runtime operations (provision, verify), called by the deploy pipeline. */
   readonly runtime?: StorageRuntime<Options>;
 }
