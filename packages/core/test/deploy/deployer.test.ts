@@ -79,4 +79,25 @@ describe("Deployer.apply: cheap checks before anything is generated or committed
     expect(events.filter((e) => e.code === "preflight.problem").map((e) => e.machine)).toEqual(["web1", "web2"]);
     await expectNothingChanged(events);
   });
+
+  it("reports the deployer's own Nix without flakes together with the machines' problems, as NixOps4 would see it", async () => {
+    const plan = planFor([machineAt("web1", { port: await closedPort() })]);
+    // The environment NixOps4 gets decides: here Debian's Nix defaults (nix-command and flakes off)
+    const options = deployerOptions(ws, { nixops4: { binary: deployerOptions(ws).nixops4!.binary!, env: {} } });
+    const { error, events } = await applyFailing(new Deployer({ ...options }), plan);
+    expect(hasErrorCode(error, "PREFLIGHT_FAILED")).toBe(true);
+    const issues = (error as { issues: Array<{ path: string; message: string; code?: string }> }).issues;
+    expect(issues.map((i) => i.path)).toEqual(["(this computer)", "machines.web1"]);
+    expect(issues[0]!.code).toBe("local-flakes");
+    expect(issues[0]!.message).toMatch(/nix-command disabled.*experimental-features = nix-command flakes/);
+    await expectNothingChanged(events);
+  });
+
+  it("skips the local check when told to (an embedding program that checked itself)", async () => {
+    const plan = planFor([machineAt("web1", { port: await closedPort() })]);
+    const options = deployerOptions(ws, { nixops4: { binary: deployerOptions(ws).nixops4!.binary!, env: {} } });
+    const { error } = await applyFailing(new Deployer({ ...options, localTools: false }), plan);
+    const issues = (error as { issues: Array<{ path: string }> }).issues;
+    expect(issues.map((i) => i.path)).toEqual(["machines.web1"]);
+  });
 });

@@ -1,5 +1,5 @@
 import { FediError } from "../../errors.js";
-import { preflight } from "../../machine/index.js";
+import { LOCAL_MACHINE, preflight } from "../../machine/index.js";
 import type { Plan, PlannedMachine } from "../../plan/types.js";
 import type { ApplyContext, ApplyStepDefinition } from "./context.js";
 import { sentence } from "./words.js";
@@ -61,7 +61,7 @@ export const preflightStep: ApplyStepDefinition = {
         `${r.problems.length} problem(s) on ${new Set(r.problems.map((p) => p.machine)).size} machine(s); nothing was changed.`,
         {
           issues: r.problems.map((p) => ({
-            path: `machines.${p.machine}`,
+            path: p.machine === LOCAL_MACHINE ? "(this computer)" : `machines.${p.machine}`,
             message: `${p.check}: expected ${p.expected}, found ${sentence(p.actual)} ${sentence(p.hint)}`,
             code: p.code ?? p.check,
           })),

@@ -83,7 +83,8 @@ export function deployerOptions(ws: Workspace, extra: Partial<DeployerOptions> =
     deployDir: ws.deployDir,
     state: ws.state,
     secrets: ws.secrets,
-    nixops4: { binary: DOUBLE },
+    // preflight checks the local Nix with the environment NixOps4 gets: flakes on, as NixOps4 needs
+    nixops4: { binary: DOUBLE, env: { NIX_CONFIG: "experimental-features = nix-command flakes" } },
     ssh: { retry: { attempts: 1, initialDelayMs: 10, maxDelayMs: 10 }, connectTimeoutMs: 2_000 },
     ...extra,
   };
