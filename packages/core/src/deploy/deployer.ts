@@ -2,7 +2,7 @@ import { FediError, isFediError } from "../errors.js";
 import { FediEvents } from "../events.js";
 import { MachinePool, preflight, type RetryOptions, type SshTarget, shellQuote } from "../machine/index.js";
 import { sleep } from "../machine/retry.js";
-import { NixOps4Driver, prepareDeploymentRepo } from "../nixops4/index.js";
+import { NixOps4Driver, nixops4SshEnvironment, prepareDeploymentRepo } from "../nixops4/index.js";
 import { hashOf } from "../plan/allocate.js";
 import { diffAgainstState } from "../plan/diff.js";
 import { machineFacts } from "../plan/plan.js";
@@ -224,7 +224,7 @@ export class Deployer {
         const driver = new NixOps4Driver({
           cwd: o.deployDir,
           ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
-          ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
+          env: { ...nixops4SshEnvironment(o.ssh), ...o.nixops4?.env },
           hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
           redact: (t) => this.#redact(t),
           onLine: (line) =>
@@ -245,7 +245,9 @@ export class Deployer {
         await step(
           "render",
           async () => {
-            const files = deploymentFiles(current);
+            const files = deploymentFiles(current, {
+              ...(o.ssh?.defaultIdentityFile ? { defaultIdentityFile: o.ssh.defaultIdentityFile } : {}),
+            });
             for (const [path, text] of await readMachineImports(current, o.configDir ?? process.cwd()))
               files.set(path, text);
             const written = await writeDeploymentDir(o.deployDir, files);

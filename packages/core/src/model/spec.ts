@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validateOpenSshPublicKey } from "../machine/host-key.js";
+import { identityFileProblem } from "../nixops4/ssh-options.js";
 import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
 
 /** An OpenSSH public key line, validated (type, base64 blob, embedded type). */
@@ -30,6 +31,10 @@ export const MachineSsh = z
     identityFile: z
       .string()
       .min(1)
+      .superRefine((value, ctx) => {
+        const problem = identityFileProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .optional()
       .describe("Private key file used to log in; without it the SSH agent is used."),
   })

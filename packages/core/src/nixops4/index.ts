@@ -38,4 +38,12 @@ export {
   type PrepareDeploymentRepoResult,
   prepareDeploymentRepo,
 } from "./repo.js";
+export {
+  identityFileProblem,
+  type NixOps4Ssh,
+  type NixOps4SshFields,
+  type NixOps4SshInput,
+  nixops4Ssh,
+  nixops4SshEnvironment,
+} from "./ssh-options.js";
 export { normaliseHost, stripAnsi } from "./text.js";
