@@ -10,6 +10,7 @@ export {
   machineForHost,
   machineForResource,
   machineForSystemPath,
+  machineOfMember,
   memberInLoadError,
   type NixOps4Context,
 } from "./attribute.js";
