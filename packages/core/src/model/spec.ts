@@ -27,7 +27,7 @@ export const MachineSsh = z
     hostPublicKey: SshPublicKeyLine.describe(
       "The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused.",
     ),
-    /** Private key file used to log in; without it the SSH agent is used. */
+    /** Absolute path of the private key used to log in, by the SDK and by NixOps4's ssh; without it the SSH agent is used. */
     identityFile: z
       .string()
       .min(1)
@@ -36,7 +36,9 @@ export const MachineSsh = z
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()
-      .describe("Private key file used to log in; without it the SSH agent is used."),
+      .describe(
+        "Absolute path of the private key used to log in, by the SDK and by NixOps4's ssh (no spaces, quotes, backslashes, `*?[` or `${`); without it the SSH agent is used.",
+      ),
   })
   .strict()
   .describe("How the SDK reaches a machine over SSH.");
