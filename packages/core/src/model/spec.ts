@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validateOpenSshPublicKey } from "../machine/host-key.js";
+import { identityFileProblem } from "../nixops4/ssh-options.js";
 import { DnsLabel, DomainName, EmailAddress, HostAddress, InstanceName, Port } from "./names.js";
 
 /** An OpenSSH public key line, validated (type, base64 blob, embedded type). */
@@ -26,12 +27,18 @@ export const MachineSsh = z
     hostPublicKey: SshPublicKeyLine.describe(
       "The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused.",
     ),
-    /** Private key file used to log in; without it the SSH agent is used. */
+    /** Absolute path of the private key used to log in, by the SDK and by NixOps4's ssh; without it the SSH agent is used. */
     identityFile: z
       .string()
       .min(1)
+      .superRefine((value, ctx) => {
+        const problem = identityFileProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .optional()
-      .describe("Private key file used to log in; without it the SSH agent is used."),
+      .describe(
+        "Absolute path of the private key used to log in, by the SDK and by NixOps4's ssh (no spaces, quotes, backslashes, `*?[` or `${`); without it the SSH agent is used.",
+      ),
   })
   .strict()
   .describe("How the SDK reaches a machine over SSH.");

@@ -1,11 +1,26 @@
 import { normaliseHost, stripAnsi } from "./text.js";
 
-/** What the driver knows about the deployment, used to attribute output lines and failures to machines. */
+/**
+ * What the driver knows about the deployment, used to attribute output lines and failures to machines. The SDK's root
+ * puts machine `m` at member path `default.<m>`, whose one resource NixOps4 names `default.<m>.nixos`
+ * (`ComponentPath(["default", "<m>", "nixos"])`, nixops4 `rust/nixops4/src/work.rs`): a member's machine is the last
+ * segment of its path.
+ */
 export interface NixOps4Context {
-  /** Member paths of the deployment (e.g. the machines being applied). A resource path below one belongs to it. */
+  /** Member paths being applied (e.g. `default.web01`). A resource path below one belongs to its machine. */
   members?: readonly string[];
   /** SSH host (name or address) of each machine, by machine name: lets SSH and `nix copy` lines be attributed. */
   hosts?: Readonly<Record<string, string>>;
+}
+
+/** The machine of a member path: its last segment (`default.web01` → `web01`). */
+export function machineOfMember(member: string): string {
+  return member.slice(member.lastIndexOf(".") + 1);
+}
+
+/** Every machine name the context knows: the keys of `hosts` and the machines of `members`. */
+function knownMachines(context: NixOps4Context): Set<string> {
+  return new Set([...Object.keys(context.hosts ?? {}), ...(context.members ?? []).map(machineOfMember)]);
 }
 
 /**
@@ -29,7 +44,10 @@ const HOST_PATTERNS: readonly RegExp[] = [
 /** NixOps4's wording when a resource fails (format strings in rust/nixops4/src/work.rs). */
 const RESOURCE_FAILURE = /Failed to (?:create stateless resource|create resource|update resource) ([^\s:]+)/;
 
-/** The span fields NixOps4's headless log prints: `creating resource{name="web01"}`, `resource=ComponentPath(["a", "b"])`. */
+/**
+ * The span fields NixOps4's headless log prints (tracing-subscriber's default format of the spans in work.rs):
+ * `creating resource{name="default.web01.nixos"}`, `resource=ComponentPath(["default", "web01", "nixos"])`.
+ */
 const SPAN_NAME = /creating resource\{name="([^"]+)"\}/;
 const SPAN_RESOURCE = /resource=ComponentPath\(\[([^\]]*)\]\)/;
 
@@ -55,8 +73,9 @@ export function failedResourceInLine(line: string): string | undefined {
 }
 
 /**
- * The machine a resource path belongs to: the longest known member equal to the path or above it
- * (`web01.nixos` → `web01`), else the path itself.
+ * The machine a resource path belongs to: the machine of the longest known member equal to the path or above it
+ * (`default.web01.nixos` under member `default.web01` → `web01`); else the first segment, after the first, that names a
+ * known machine (`default.web01.nixos` → `web01` when `hosts` has `web01`); else the path itself.
  */
 export function machineForResource(path: string, context: NixOps4Context = {}): string {
   let best: string | undefined;
@@ -65,7 +84,12 @@ export function machineForResource(path: string, context: NixOps4Context = {}): 
       best = member;
     }
   }
-  return best ?? path;
+  if (best !== undefined) return machineOfMember(best);
+  const machines = knownMachines(context);
+  const segments = path.split(".");
+  const named =
+    segments.slice(1).find((s) => machines.has(s)) ?? (machines.has(segments[0] ?? "") ? segments[0] : undefined);
+  return named ?? path;
 }
 
 /** The machine whose SSH host is `host` (compared after {@link normaliseHost}); undefined when unknown. */
@@ -104,22 +128,26 @@ export function attributeLine(line: string, context: NixOps4Context = {}): strin
 }
 
 /**
- * The known member whose NixOS system a store path in `line` is (`…-nixos-system-web01-25.05….drv` → `web01`).
- * The host name is followed by `-<version>` or the end of the name; the longest matching member wins.
+ * The known machine whose NixOS system a store path in `line` is (`…-nixos-system-web01-25.05….drv` → `web01`; the
+ * system is named after `networking.hostName`, which is the machine name). The host name is followed by `-<version>`
+ * or the end of the name; the longest matching machine wins.
  */
 export function machineForSystemPath(line: string, context: NixOps4Context = {}): string | undefined {
   const rest = NIXOS_SYSTEM.exec(stripAnsi(line))?.[1];
   if (rest === undefined) return undefined;
   let best: string | undefined;
-  for (const member of context.members ?? []) {
-    const fits = rest === member || rest.startsWith(`${member}-`) || rest.startsWith(`${member}.drv`);
-    if (fits && (best === undefined || member.length > best.length)) best = member;
+  for (const machine of knownMachines(context)) {
+    const fits = rest === machine || rest.startsWith(`${machine}-`) || rest.startsWith(`${machine}.drv`);
+    if (fits && (best === undefined || machine.length > best.length)) best = machine;
   }
   return best;
 }
 
-/** The member named by NixOps4's "Error while loading member '<name>'" message, when it is a known member. */
+/**
+ * The machine named by NixOps4's "Error while loading member '<name>'" message (`<name>` is one segment, the member
+ * being loaded inside its composite), when it is a known machine.
+ */
 export function memberInLoadError(line: string, context: NixOps4Context = {}): string | undefined {
   const name = MEMBER_LOADING.exec(stripAnsi(line))?.[1];
-  return name !== undefined && context.members?.includes(name) ? name : undefined;
+  return name !== undefined && knownMachines(context).has(name) ? name : undefined;
 }

@@ -5,6 +5,7 @@ import {
   machineForHost,
   machineForResource,
   machineForSystemPath,
+  machineOfMember,
   memberInLoadError,
   type NixOps4Context,
 } from "./attribute.js";
@@ -90,15 +91,14 @@ const RULES: readonly Rule[] = [
   { kind: "ssh", pattern: /cannot connect to '(?:ssh-ng:\/\/|ssh:\/\/)?[^']+'/ },
   // nix copy, once connected
   { kind: "copy", pattern: /cannot open connection to remote store '(?:ssh-ng|ssh):\/\// },
-  { kind: "copy", pattern: /lacks a valid signature/ },
+  { kind: "copy", pattern: /lacks a signature by a trusted key/ }, // NixOS/nix fd941f6 src/libstore/local-store.cc:1049
   { kind: "copy", pattern: /^error: cannot add path '/ },
   // Nix builds
-  { kind: "build", pattern: /builder for '[^']+' failed/ },
-  { kind: "build", pattern: /Cannot build '[^']+'/ },
+  // NixOS/nix fd941f6 src/libstore/build/derivation-building-goal.cc:181 (dependencies), :1158 (builder), :300
+  { kind: "build", pattern: /Cannot build '[^']+'\./ },
+  { kind: "build", pattern: /^Reason: (?:builder failed|\d+ dependenc(?:y|ies) failed)/ },
   { kind: "build", pattern: /build of '[^']+' failed/ },
-  { kind: "build", pattern: /dependenc(?:y|ies) of derivation '[^']+' failed to build/ },
   { kind: "build", pattern: /hash mismatch in fixed-output derivation/ },
-  { kind: "build", pattern: /^Reason: builder failed/ },
   // NixOS activation (bin/apply and switch-to-configuration on the machine)
   { kind: "activation", pattern: /error\(s\) occurred while switching to the new configuration/ },
   { kind: "activation", pattern: /the following units failed: / },
@@ -107,14 +107,20 @@ const RULES: readonly Rule[] = [
   { kind: "evaluation", pattern: /Evaluation error: / },
   { kind: "evaluation", pattern: /infinite recursion encountered/ },
   { kind: "evaluation", pattern: /undefined variable '/ },
-  { kind: "evaluation", pattern: /attribute '[^']+' (?:missing|not found)/ },
+  { kind: "evaluation", pattern: /attribute '[^']+' missing/ }, // Nix src/libexpr/eval.cc:1470
+  { kind: "evaluation", pattern: /attribute `[^`]+` not found/ }, // nix-bindings-rust nix-bindings-expr/src/eval_state.rs:676
+  { kind: "evaluation", pattern: /attribute '[^']+' in selection path '[^']+' not found/ },
   { kind: "evaluation", pattern: /while evaluating / },
   { kind: "evaluation", pattern: /syntax error, unexpected / },
-  { kind: "evaluation", pattern: /The option `[^`']+[`'] (?:is used but not defined|does not exist|has conflicting)/ },
+  // nixpkgs lib/modules.nix:1266 and :349, lib/options.nix:512
+  {
+    kind: "evaluation",
+    pattern: /The option `[^`']+' (?:was accessed but has no value defined|does not exist|has conflicting)/,
+  },
   { kind: "evaluation", pattern: /Failed assertions:/ },
   { kind: "evaluation", pattern: /called (?:without required|with unexpected) argument/ },
   { kind: "evaluation", pattern: /cannot coerce / },
-  { kind: "evaluation", pattern: /value is an? [\w ]+ while an? [\w ]+ was expected/ },
+  { kind: "evaluation", pattern: /expected an? [\w ]+ but found / }, // Nix src/libexpr/include/nix/expr/eval-inline.hh:138
   { kind: "evaluation", pattern: /^Cycle detected: / },
   { kind: "evaluation", pattern: /Failed to resolve path '/ },
   { kind: "evaluation", pattern: /Expected (?:composite|resource) at / },
@@ -144,7 +150,7 @@ function lineBody(raw: string): string {
  * `error:` line that matches nothing more specific counts as an evaluation error unless NixOps4 reports a failed
  * resource. The machine comes from the deciding line (host or system name) or a line of the same kind just after
  * it, else from the resource NixOps4 reports as failed (or the member it failed to load), else — when exactly one
- * member was applied — that member.
+ * member was applied — that member's machine.
  */
 export function classifyNixOps4Failure(stderr: string, context: NixOps4Context = {}): NixOps4Failure {
   const lines = stderr.split("\n");
@@ -196,7 +202,7 @@ export function classifyNixOps4Failure(stderr: string, context: NixOps4Context =
   const fallbackMachine =
     resources.length > 0
       ? machineForResource(resources[0] as string, context)
-      : (loadingMember ?? (context.members?.length === 1 ? context.members[0] : undefined));
+      : (loadingMember ?? (context.members?.length === 1 ? machineOfMember(context.members[0] as string) : undefined));
   // The deciding line may not name the host (OpenSSH's banner lines); a line of the same kind right after may.
   const nearby = primary
     ? signals.filter((s) => s.kind === primary.kind && s.line >= primary.line && s.line <= primary.line + NEARBY_LINES)

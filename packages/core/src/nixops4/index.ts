@@ -10,6 +10,7 @@ export {
   machineForHost,
   machineForResource,
   machineForSystemPath,
+  machineOfMember,
   memberInLoadError,
   type NixOps4Context,
 } from "./attribute.js";
@@ -38,4 +39,12 @@ export {
   type PrepareDeploymentRepoResult,
   prepareDeploymentRepo,
 } from "./repo.js";
+export {
+  identityFileProblem,
+  type NixOps4Ssh,
+  type NixOps4SshFields,
+  type NixOps4SshInput,
+  nixops4Ssh,
+  nixops4SshEnvironment,
+} from "./ssh-options.js";
 export { normaliseHost, stripAnsi } from "./text.js";

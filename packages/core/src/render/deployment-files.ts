@@ -1,4 +1,5 @@
 import { type NixInput, nix, printNixFile } from "../nix/index.js";
+import { nixops4Ssh } from "../nixops4/ssh-options.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
 import { SECRETS_INSTALLER_FILE, secretsInstallerModule } from "./secrets-installer.js";
 
@@ -15,14 +16,21 @@ export function machineFile(machine: string): string {
   return `machines/${machine}.nix`;
 }
 
+/** Options of {@link deploymentFiles}. */
+export interface DeploymentFilesOptions {
+  /** Identity file NixOps4's ssh uses for machines without `ssh.identityFile` (the Deployer's `ssh.defaultIdentityFile`). */
+  defaultIdentityFile?: string;
+}
+
 /**
  * The files of a deployment directory for a plan, by relative path: `flake.nix`, `deployment.nix`,
  * `machines/<name>.nix`, the secrets installer module and `plan.json`. Pure and deterministic.
+ * @throws FediError `SPEC_INVALID` when a machine's SSH settings cannot be passed to NixOps4 (see {@link nixops4Ssh}).
  */
-export function deploymentFiles(plan: Plan): Map<string, string> {
+export function deploymentFiles(plan: Plan, options: DeploymentFilesOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   files.set("flake.nix", flakeFile(plan));
-  files.set("deployment.nix", deploymentModule(plan));
+  files.set("deployment.nix", deploymentModule(plan, options));
   files.set(SECRETS_INSTALLER_FILE, secretsInstallerModule());
   for (const m of plan.machines) files.set(machineFile(m.name), m.nixosModule);
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
@@ -73,13 +81,16 @@ function flakeFile(plan: Plan): string {
   });
 }
 
-function sshOpts(m: PlannedMachine): string {
-  const opts = ["-o", `Port=${m.ssh.port}`];
-  if (m.ssh.identityFile) opts.push("-i", m.ssh.identityFile);
-  return opts.join(" ");
+function machineSsh(m: PlannedMachine, options: DeploymentFilesOptions): NixInput {
+  const identityFile = m.ssh.identityFile ?? options.defaultIdentityFile;
+  const ssh = nixops4Ssh(
+    { machine: m.name, host: m.host, ...m.ssh, ...(identityFile !== undefined ? { identityFile } : {}) },
+    m.ssh.identityFile === undefined ? { identityFile: "ssh.defaultIdentityFile" } : {},
+  );
+  return { host: ssh.host, user: ssh.user, hostPublicKey: ssh.hostPublicKey, opts: ssh.opts };
 }
 
-function deploymentModule(plan: Plan): string {
+function deploymentModule(plan: Plan, options: DeploymentFilesOptions): string {
   const members: Record<string, NixInput> = {};
   for (const m of plan.machines) {
     members[m.name] = nix.attrs({
@@ -89,12 +100,7 @@ function deploymentModule(plan: Plan): string {
           imports: nix.list([nix.ref("inputs.nixops4-nixos.modules.nixops4Component.nixos")]),
           nixpkgs: nix.ref("inputs.nixpkgs"),
           nixos: { module: nix.attrs({ imports: nix.list([nix.path(`./${machineFile(m.name)}`)]) }) },
-          ssh: {
-            host: m.host,
-            user: m.ssh.user,
-            hostPublicKey: m.ssh.hostPublicKey,
-            opts: sshOpts(m),
-          },
+          ssh: machineSsh(m, options),
         }),
       },
     });

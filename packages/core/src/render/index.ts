@@ -1,4 +1,4 @@
-export { deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
+export { type DeploymentFilesOptions, deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
 export { readMachineImports } from "./machine-imports.js";
 export { ACME_STAGING_SERVER, buildMachineModule, type MachineModuleInput } from "./machine-module.js";
 export { SECRETS_INSTALLER_FILE, secretsInstallerModule } from "./secrets-installer.js";

@@ -15,17 +15,23 @@
 // Test controls (environment):
 //   FEDI_NIXOPS4_DOUBLE_LOG       file to which each invocation is appended as a JSON line {argv, cwd, pid}
 //                                 (and, in the hang scenario, {event:"child", pid})
-//   FEDI_NIXOPS4_DOUBLE_MEMBERS   members as "web01,web02=198.51.100.7" (name or name=host; a name may be a dotted
-//                                 path such as "default.web01"); otherwise
+//   FEDI_NIXOPS4_DOUBLE_MEMBERS   machine members as "web01,web02=198.51.100.7" (name or name=host; a name may be a
+//                                 dotted path such as "default.web01", as the SDK's root has them); otherwise
 //                                 ./members.json: ["web01", …] or {"web01": "host", …}. Host defaults to the name.
+//                                 Each is a composite holding one resource, `nixos` (nixops4-nixos's component): NixOps4
+//                                 names it `<member>.nixos`, e.g. `default.web01.nixos`
+//                                 (`ComponentPath(["default", "web01", "nixos"])`, rust/nixops4/src/work.rs lines
+//                                 1223 and 1411; Display joins with ".", rust/nixops4-core/src/eval_api.rs line 165).
 //   FEDI_NIXOPS4_DOUBLE_SCENARIO  success (default) | eval-error | ssh-failure:<member> | copy-failure:<member> |
 //                                 build-failure | activation-failure:<member> | hang
 //   FEDI_NIXOPS4_DOUBLE_DELAY_MS  pause between output lines (to observe streaming); default 0
 //   FEDI_NIXOPS4_DOUBLE_IGNORE_SIGTERM=1  in the hang scenario, the double and its child ignore SIGTERM
 //
-// Output lines have the shapes of the recorded samples in test/nixops4/samples (see SOURCES.md there); the headless
-// span lines (`creating resource{name="…"}`) follow tracing-subscriber's default format for the spans in
-// rust/nixops4/src/work.rs — constructed, not recorded.
+// Output lines have the shapes of the samples in test/nixops4/samples (see SOURCES.md there), with the messages of
+// the Nix nixops4 pins (NixOS/nix fd941f6); the headless span lines (`Applying resource{resource=ComponentPath([…])}
+// :creating resource{name="…"}`) follow tracing-subscriber's default format with span NEW/CLOSE events
+// (rust/nixops4/src/logging/headless.rs lines 39-45) for the spans in rust/nixops4/src/work.rs — constructed, not
+// recorded.
 //
 // STRICTER THAN THE REAL TOOL: in flake mode the double refuses to run unless the working directory is inside a git
 // repository whose tree is clean (nothing modified, nothing untracked). Real NixOps4 (through Nix) only warns that
@@ -250,8 +256,18 @@ function storeHash(seed) {
   return out;
 }
 
+/** The machine (NixOS host name) of a member path: its last segment. */
+function machineOf(member) {
+  return member.slice(member.lastIndexOf(".") + 1);
+}
+
+/** The nixos resource below a machine member, as NixOps4 prints it. */
+function resourceOf(member) {
+  return `${member}.nixos`;
+}
+
 function systemPath(member) {
-  return `/nix/store/${storeHash(`system:${member}`)}-nixos-system-${member}-25.05`;
+  return `/nix/store/${storeHash(`system:${member}`)}-nixos-system-${machineOf(member)}-25.05`;
 }
 
 // ------------------------------------------------------------------------------------------ deployment lookup
@@ -315,14 +331,21 @@ const members = readMembers();
 if (command === "state dump") fail("[nixops4-double] `state dump` is not simulated");
 
 if (command === "members list") {
+  // Composites are the configured members and their ancestors; each member holds the resource `nixos`.
   const path = words[0] ?? "";
-  if (path !== "") {
-    const cause = members.has(path)
+  const children = new Set();
+  for (const name of members.keys()) {
+    if (path === "") children.add(name.split(".")[0]);
+    else if (name === path) children.add("nixos");
+    else if (name.startsWith(`${path}.`)) children.add(name.slice(path.length + 1).split(".")[0]);
+  }
+  if (path !== "" && children.size === 0) {
+    const cause = [...members.keys()].some((m) => path === resourceOf(m))
       ? `Expected composite at ${path}, but found resource`
-      : `Error while loading member '${path}': Evaluation error: error: attribute '${path}' missing`;
+      : `Error while loading member '${path.split(".").pop()}': Evaluation error: error: attribute \`${path.split(".").pop()}\` not found`;
     fail(`Failed to resolve path '${path}' for members list\n\nCaused by:\n    ${cause}`);
   }
-  for (const name of members.keys()) process.stdout.write(`${name}\n`);
+  for (const name of children) process.stdout.write(`${name}\n`);
   process.exit(0);
 }
 
@@ -339,7 +362,7 @@ const selected = (path) =>
 for (const path of words) {
   if (selected(path).length === 0) {
     const root = path.split(".")[0];
-    fail(`Error while loading member '${root}': Evaluation error: error: attribute '${root}' missing`);
+    fail(`Error while loading member '${root}': Evaluation error: error: attribute \`${root}\` not found`);
   }
 }
 const targets = words.length > 0 ? [...new Set(words.flatMap(selected))] : [...members.keys()];
@@ -347,9 +370,21 @@ const targets = words.length > 0 ? [...new Set(words.flatMap(selected))] : [...m
 const scenario = env.FEDI_NIXOPS4_DOUBLE_SCENARIO ?? "success";
 const [scenarioName, scenarioMember] = scenario.split(":");
 
+function applyingSpan(member) {
+  const segments = resourceOf(member)
+    .split(".")
+    .map((s) => JSON.stringify(s))
+    .join(", ");
+  return `Applying resource{resource=ComponentPath([${segments}])}`;
+}
+
+function creatingSpan(member) {
+  return `${applyingSpan(member)}:creating resource{name="${resourceOf(member)}"}`;
+}
+
 async function startResource(member) {
-  await err(span(`Applying resource{resource=ComponentPath(["${member}"])}`, "new"));
-  await err(span(`creating resource{name="${member}"}`, "new"));
+  await err(span(applyingSpan(member), "new"));
+  await err(span(creatingSpan(member), "new"));
 }
 
 async function copyClosure(member) {
@@ -365,12 +400,14 @@ async function succeed(member) {
   await err("reloading user units for root...");
   await err("restarting sysinit-reactivation.target");
   await err("the following new units were started: mastodon-web.service");
-  await err(span(`creating resource{name="${member}"}`, "close time.busy=1.52s time.idle=41.2µs"));
-  await err(span(`Applying resource{resource=ComponentPath(["${member}"])}`, "close time.busy=1.53s time.idle=12.0µs"));
+  await err(span(creatingSpan(member), "close time.busy=1.52s time.idle=41.2µs"));
+  await err(span(applyingSpan(member), "close time.busy=1.53s time.idle=12.0µs"));
 }
 
 function resourceFailed(member) {
-  fail(`Failed to create stateless resource ${member}: Local resource process failed with exit code: exit status: 1`);
+  fail(
+    `Failed to create stateless resource ${resourceOf(member)}: Local resource process failed with exit code: exit status: 1`,
+  );
 }
 
 switch (scenarioName) {
@@ -382,7 +419,7 @@ switch (scenarioName) {
   case "eval-error": {
     const member = targets[0] ?? "web01";
     fail(
-      `Error while loading member '${member}': Evaluation error: error: attribute 'localDomain' missing\n\n` +
+      `Error while loading member '${machineOf(member)}': Evaluation error: error: attribute 'localDomain' missing\n\n` +
         `       at /nix/store/${storeHash("module")}-source/machines/${member}/mastodon.nix:12:20:\n\n` +
         "           11|   services.mastodon = {\n" +
         "           12|     localDomain = cfg.localDomain;\n" +
@@ -393,13 +430,16 @@ switch (scenarioName) {
   case "build-failure": {
     const member = targets[0] ?? "web01";
     const drv = `/nix/store/${storeHash("mastodon-config")}-mastodon-config.drv`;
+    // NixOS/nix fd941f6 src/libstore/build/derivation-building-goal.cc lines 1158-1181 and 181-185
     await err(`building '${drv}'...`);
-    await err(`error: builder for '${drv}' failed with exit code 1;`);
-    await err("       last 2 log lines:");
+    await err(`error: Cannot build '${drv}'.`);
+    await err("       Reason: builder failed with exit code 1.");
+    await err("       Last 2 log lines:");
     await err("       > compiling assets...");
     await err("       > config check failed: SMTP_SERVER is not set");
-    await err(`       For full logs, run 'nix log ${drv}'.`);
-    fail(`Evaluation error: error: 1 dependencies of derivation '${systemPath(member)}.drv' failed to build`);
+    await err("       For full logs, run:");
+    await err(`         nix log ${drv}`);
+    fail(`Evaluation error: error: Cannot build '${systemPath(member)}.drv'.\n       Reason: 1 dependency failed.`);
     break;
   }
   case "ssh-failure":
@@ -420,7 +460,8 @@ switch (scenarioName) {
         await err(`error: failed to start SSH connection to '${host}'`);
       } else if (scenarioName === "copy-failure") {
         await copyClosure(member);
-        await err(`error: cannot add path '${systemPath(member)}' because it lacks a valid signature`);
+        // NixOS/nix fd941f6 src/libstore/local-store.cc line 1049
+        await err(`error: cannot add path '${systemPath(member)}' because it lacks a signature by a trusted key`);
       } else {
         await copyClosure(member);
         await err("activating the configuration...");

@@ -4,27 +4,43 @@ import {
   hostInLine,
   machineForResource,
   machineForSystemPath,
+  machineOfMember,
   normaliseHost,
   stripAnsi,
 } from "../../src/nixops4/index.js";
 
-const context = { members: ["web01", "web02", "web0"], hosts: { web01: "192.0.2.1", web02: "web02.example.org" } };
+// what the Deployer passes: member paths default.<m> (memberPath) and SSH hosts by machine name
+const context = {
+  members: ["default.web01", "default.web02", "default.web0"],
+  hosts: { web01: "192.0.2.1", web02: "web02.example.org" },
+};
 
 describe("attributeLine", () => {
   it("reads the resource from NixOps4's headless span lines", () => {
     expect(
-      attributeLine('2026-07-24T10:00:00.000000Z  INFO creating resource{name="web02"}: nixops4::work: new', context),
+      attributeLine(
+        '2026-07-24T10:00:00.000000Z  INFO Applying resource{resource=ComponentPath(["default", "web02", "nixos"])}:creating resource{name="default.web02.nixos"}: nixops4::work: new',
+        context,
+      ),
     ).toBe("web02");
     expect(
       attributeLine(
-        '2026-07-24T10:00:00.000000Z  INFO Applying resource{resource=ComponentPath(["web01", "nixos"])}: nixops4::work: new',
+        '2026-07-24T10:00:00.000000Z  INFO Applying resource{resource=ComponentPath(["default", "web01", "nixos"])}: nixops4::work: close time.busy=1.5s',
         context,
       ),
     ).toBe("web01");
   });
 
   it("reads the resource from NixOps4's failure message", () => {
-    expect(attributeLine("nixops4 error: Failed to create stateless resource web02: boom", context)).toBe("web02");
+    expect(attributeLine("nixops4 error: Failed to create stateless resource default.web02.nixos: boom", context)).toBe(
+      "web02",
+    );
+    // applying the whole root: no members given, the machine names still place the resource
+    expect(
+      attributeLine("nixops4 error: Failed to create stateless resource default.web02.nixos: boom", {
+        hosts: context.hosts,
+      }),
+    ).toBe("web02");
   });
 
   it("maps hosts in OpenSSH and nix copy lines to machines", () => {
@@ -56,9 +72,10 @@ describe("helpers", () => {
     expect(hostInLine("error: failed to start SSH connection to 'zeus.example'")).toBe("zeus.example");
   });
 
-  it("maps resource paths to the longest enclosing member, else keeps the path", () => {
-    expect(machineForResource("web01.nixos", { members: ["web0", "web01"] })).toBe("web01");
-    expect(machineForResource("web01x", { members: ["web01"] })).toBe("web01x");
+  it("maps resource paths to the machine of the longest enclosing member, else keeps the path", () => {
+    expect(machineForResource("default.web01.nixos", { members: ["default.web0", "default.web01"] })).toBe("web01");
+    expect(machineForResource("default.web01x.nixos", { members: ["default.web01"] })).toBe("default.web01x.nixos");
+    expect(machineOfMember("default.web01")).toBe("web01");
   });
 
   it("strips ANSI escapes and a trailing carriage return", () => {

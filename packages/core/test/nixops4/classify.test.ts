@@ -40,25 +40,34 @@ describe("classifyNixOps4Failure rules", () => {
     expect(result.summary).toBe("ssh: connect to host 127.0.0.1 port 22623: Connection refused");
   });
 
-  it("falls back to the failed resource path as machine when no members are known", () => {
+  it("falls back to the failed resource path when neither members nor machines are known", () => {
     const result = classifyNixOps4Failure(sample("ssh-unresolvable.txt"));
-    expect(result).toMatchObject({ kind: "ssh", machine: "web01", resource: "web01", host: "web01.invalid" });
+    expect(result).toMatchObject({
+      kind: "ssh",
+      machine: "default.web01.nixos",
+      resource: "default.web01.nixos",
+      host: "web01.invalid",
+    });
   });
 
-  it("maps a nested resource path to the member above it", () => {
-    const text = "Host key verification failed.\nnixops4 error: Failed to create stateless resource web01.nixos: x";
-    expect(classifyNixOps4Failure(text, { members: ["web01", "web02"] }).machine).toBe("web01");
+  it("maps NixOps4's resource path default.<m>.nixos to the machine, from members or from machine names", () => {
+    const text =
+      "Host key verification failed.\nnixops4 error: Failed to create stateless resource default.web01.nixos: x";
+    expect(classifyNixOps4Failure(text, { members: ["default.web01", "default.web02"] }).machine).toBe("web01");
+    expect(classifyNixOps4Failure(text, { hosts: { web01: "192.0.2.1", web02: "192.0.2.2" } }).machine).toBe("web01");
+    expect(classifyNixOps4Failure(text, { members: ["default.web01"] }).resource).toBe("default.web01.nixos");
   });
 
-  it("does not guess a machine for a build failure when the system derivation names no known member", () => {
-    expect(classifyNixOps4Failure(sample("build-failure-nix-2.8.txt")).machine).toBeUndefined();
+  it("does not guess a machine for a build failure when the system derivation names no known machine", () => {
+    expect(classifyNixOps4Failure(sample("build-failure-modern-nix.txt")).machine).toBeUndefined();
     expect(
-      classifyNixOps4Failure(sample("build-failure-nix-2.8.txt"), { members: ["web02", "mail01"] }).machine,
+      classifyNixOps4Failure(sample("build-failure-modern-nix.txt"), { members: ["default.web02", "default.mail01"] })
+        .machine,
     ).toBeUndefined();
   });
 
-  it("uses the single applied member as a last resort", () => {
-    const result = classifyNixOps4Failure(sample("evaluation-cycle-upstream.txt"), { members: ["solo"] });
+  it("uses the single applied member's machine as a last resort", () => {
+    const result = classifyNixOps4Failure(sample("evaluation-cycle-upstream.txt"), { members: ["default.solo"] });
     expect(result).toMatchObject({ kind: "evaluation", machine: "solo" });
   });
 
@@ -77,7 +86,7 @@ describe("classifyNixOps4Failure rules", () => {
   });
 
   it("ignores ANSI colour codes", () => {
-    const coloured = "\u001b[31;1merror:\u001b[0m builder for '\u001b[35;1m/nix/store/abc-x.drv\u001b[0m' failed";
+    const coloured = "\u001b[31;1merror:\u001b[0m Cannot build '\u001b[35;1m/nix/store/abc-x.drv\u001b[0m'.";
     expect(classifyNixOps4Failure(coloured).kind).toBe("build");
   });
 
@@ -89,13 +98,50 @@ describe("classifyNixOps4Failure rules", () => {
   it("lists every signal in output order, each with its machine", () => {
     const text = [
       "ssh: connect to host 192.0.2.2 port 22: Connection refused",
-      "error: builder for '/nix/store/abc-nixos-system-web01-25.05.drv' failed with exit code 1",
+      "error: Cannot build '/nix/store/abc-nixos-system-web01-25.05.drv'.",
     ].join("\n");
-    const result = classifyNixOps4Failure(text, { members: ["web01", "web02"], hosts: { web02: "192.0.2.2" } });
+    const result = classifyNixOps4Failure(text, {
+      members: ["default.web01", "default.web02"],
+      hosts: { web02: "192.0.2.2" },
+    });
     expect(result.signals.map((s) => [s.kind, s.machine])).toEqual([
       ["ssh", "web02"],
       ["build", "web01"],
     ]);
     expect(result.kind).toBe("ssh");
+  });
+
+  it("recognises the current Nix and nixpkgs wordings and no longer the removed ones", () => {
+    const current: Array<[string, string]> = [
+      ["error: Cannot build '/nix/store/abc-x.drv'.", "build"],
+      ["       Reason: 2 dependencies failed.", "build"],
+      ["error: cannot add path '/nix/store/abc-x' because it lacks a signature by a trusted key", "copy"],
+      ['error: expected a set but found a string: "x"', "evaluation"],
+      ["error: The option `services.x.y' was accessed but has no value defined. Try setting the option.", "evaluation"],
+      ["error: attribute `nonExistentPath` not found", "evaluation"],
+      ["error: attribute 'localDomain' missing", "evaluation"],
+    ];
+    for (const [line, kind] of current) {
+      expect(
+        classifyNixOps4Failure(`${line}\nnixops4 error: Failed to create stateless resource default.web01.nixos: x`)
+          .kind,
+        line,
+      ).toBe(kind);
+    }
+    const removed = [
+      "error: builder for '/nix/store/abc-x.drv' failed with exit code 1",
+      "error: 1 dependencies of derivation '/nix/store/abc-x.drv' failed to build",
+      "error: value is a string while a set was expected",
+      "error: The option `x' is used but not defined.",
+    ];
+    for (const line of removed) {
+      const result = classifyNixOps4Failure(
+        `${line}\nnixops4 error: Failed to create stateless resource default.web01.nixos: x`,
+      );
+      expect(
+        result.signals.filter((s) => s.kind !== "evaluation" || !s.text.startsWith("error: ")),
+        line,
+      ).toEqual([]);
+    }
   });
 });

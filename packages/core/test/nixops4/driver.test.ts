@@ -111,7 +111,7 @@ describe("NixOps4Driver with the test double", () => {
     expect(lines.every((l) => l.stream === "stderr")).toBe(true);
     const copyLine = lines.find((l) => l.text.startsWith("copying path") && l.text.includes("192.0.2.2"));
     expect(copyLine?.machine).toBe("web02");
-    const span = lines.find((l) => l.text.includes('creating resource{name="web01"}'));
+    const span = lines.find((l) => l.text.includes('creating resource{name="web01.nixos"}'));
     expect(span?.machine).toBe("web01");
     expect(lines.find((l) => l.text === "activating the configuration...")?.machine).toBeUndefined();
   });
@@ -124,7 +124,8 @@ describe("NixOps4Driver with the test double", () => {
   });
 
   it("classifies a members list failure", async () => {
-    const error = await rejection(driver("success").membersList({ path: "web01" }));
+    expect(await driver("success").membersList({ path: "web01" })).toEqual(["nixos"]);
+    const error = await rejection(driver("success").membersList({ path: "web01.nixos" }));
     expect(error.code).toBe("NIXOPS4_FAILED");
     expect(error.details.kind).toBe("evaluation");
   });
@@ -222,4 +223,45 @@ describe("NixOps4Driver with the test double", () => {
       expect(Date.now() - started).toBeLessThan(15_000);
     });
   }
+});
+
+describe("NixOps4Driver with the SDK's root layout (members default.<m>, resources default.<m>.nixos)", () => {
+  let deployment: Deployment;
+  beforeEach(async () => {
+    deployment = await makeDeployment({ "default.web01": "192.0.2.1", "default.web02": "192.0.2.2" });
+  });
+  afterEach(async () => {
+    await deployment.cleanup();
+  });
+
+  it("attributes every span, copy line and the failure to the machine name", async () => {
+    const lines: NixOps4Line[] = [];
+    const error = await rejection(
+      new NixOps4Driver({
+        binary: DOUBLE,
+        cwd: deployment.dir,
+        hosts: { web01: "192.0.2.1", web02: "192.0.2.2" },
+        env: { FEDI_NIXOPS4_DOUBLE_SCENARIO: "ssh-failure:default.web02", FEDI_NIXOPS4_DOUBLE_LOG: deployment.log },
+        onLine: (line) => lines.push(line),
+      }).apply({ members: ["default.web01", "default.web02"] }),
+    );
+    expect(error.machine).toBe("web02");
+    expect(error.details).toMatchObject({ kind: "ssh", machine: "web02", resource: "default.web02.nixos" });
+    const spans = lines.filter((l) => l.text.includes("nixops4::work:"));
+    expect(spans.length).toBeGreaterThanOrEqual(6);
+    for (const span of spans) {
+      const machine = span.text.includes('"web01"') ? "web01" : "web02";
+      expect(span.machine, span.text).toBe(machine);
+    }
+    expect(spans.some((l) => l.text.includes('ComponentPath(["default", "web02", "nixos"])'))).toBe(true);
+    expect(lines.find((l) => l.text.startsWith("copying path"))?.machine).toBe("web01");
+    expect(lines.filter((l) => l.machine?.startsWith("default.")).map((l) => l.text)).toEqual([]);
+  });
+
+  it("lists the root's composite, then a machine's nixos resource", async () => {
+    const driver = new NixOps4Driver({ binary: DOUBLE, cwd: deployment.dir });
+    expect(await driver.membersList()).toEqual(["default"]);
+    expect(await driver.membersList({ path: "default" })).toEqual(["web01", "web02"]);
+    expect(await driver.membersList({ path: "default.web01" })).toEqual(["nixos"]);
+  });
 });

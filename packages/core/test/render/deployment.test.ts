@@ -31,6 +31,8 @@ const spec = (): any => ({
     { name: "jobs", kind: "worker", options: {} },
   ],
 });
+const OPTS_22 = "-Fnone -oPort=22 -oGlobalKnownHostsFile=/dev/null -oCheckHostIP=no";
+const keyOnly = (line: string) => line.split(" ").slice(0, 2).join(" ");
 function testHostKey() {
   return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAiszi43aOWWV7voNgQ1Ifa7LGKwGJfOuiLM1n42h2Y8 web1";
 }
@@ -141,7 +143,12 @@ describe("deployment directory", () => {
     );
     expect(members).toEqual({
       store1: {
-        ssh: { host: "10.0.1.1", user: "root", hostPublicKey: plan.machines[0]!.ssh.hostPublicKey, opts: "-o Port=22" },
+        ssh: {
+          host: "10.0.1.1",
+          user: "root",
+          hostPublicKey: keyOnly(plan.machines[0]!.ssh.hostPublicKey),
+          opts: OPTS_22,
+        },
         type: "exec-type",
         nixpkgs: "nixpkgs-input",
         imports: ["nixos-component"],
@@ -150,15 +157,20 @@ describe("deployment directory", () => {
         ssh: {
           host: "10.0.0.1",
           user: "root",
-          hostPublicKey: testHostKey(),
-          opts: "-o Port=2222 -i /home/ops/.ssh/deploy",
+          hostPublicKey: keyOnly(testHostKey()), // the comment is left out of the known_hosts line
+          opts: "-Fnone -oPort=2222 -oGlobalKnownHostsFile=/dev/null -oCheckHostIP=no -oIdentitiesOnly=yes -oIdentityFile=/home/ops/.ssh/deploy",
         },
         type: "exec-type",
         nixpkgs: "nixpkgs-input",
         imports: ["nixos-component"],
       },
       web2: {
-        ssh: { host: "10.0.0.2", user: "root", hostPublicKey: plan.machines[2]!.ssh.hostPublicKey, opts: "-o Port=22" },
+        ssh: {
+          host: "10.0.0.2",
+          user: "root",
+          hostPublicKey: keyOnly(plan.machines[2]!.ssh.hostPublicKey),
+          opts: OPTS_22,
+        },
         type: "exec-type",
         nixpkgs: "nixpkgs-input",
         imports: ["nixos-component"],

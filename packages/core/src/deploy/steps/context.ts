@@ -1,6 +1,6 @@
 import type { FediEvents } from "../../events.js";
 import type { MachinePool, SshTarget } from "../../machine/index.js";
-import { NixOps4Driver } from "../../nixops4/index.js";
+import { NixOps4Driver, nixops4SshEnvironment } from "../../nixops4/index.js";
 import type { Plan } from "../../plan/types.js";
 import type { Redact } from "../../secrets/index.js";
 import { sshTarget } from "../targets.js";
@@ -92,7 +92,7 @@ export function createApplyContext(input: ApplyContextInput): ApplyContext {
   const driver = new NixOps4Driver({
     cwd: o.deployDir,
     ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
-    ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
+    env: { ...nixops4SshEnvironment(o.ssh), ...o.nixops4?.env },
     hosts: Object.fromEntries(plan.machines.map((m) => [m.name, m.host])),
     redact: input.redact,
     onLine: (line) =>

@@ -15,7 +15,9 @@ export const renderStep: ApplyStepDefinition = {
   resumable: false,
   async run(ctx) {
     const { plan, options: o } = ctx;
-    const files = deploymentFiles(plan);
+    const files = deploymentFiles(plan, {
+      ...(o.ssh?.defaultIdentityFile ? { defaultIdentityFile: o.ssh.defaultIdentityFile } : {}),
+    });
     for (const [path, text] of await readMachineImports(plan, o.configDir ?? process.cwd())) files.set(path, text);
     const written = await writeDeploymentDir(o.deployDir, files);
     ctx.events.report("render.written", { dir: o.deployDir, ...written });
