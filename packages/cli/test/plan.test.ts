@@ -158,8 +158,11 @@ describe("fedi plan --allow-moves", () => {
       machines: ["one", "two", "store"].map((name, i) => ({
         name,
         host: `192.0.2.${i + 1}`,
-        ssh: { hostPublicKey: key },
+        ssh: { hostPublicKey: key, authorizedKeys: [key] },
         resources: { cpus: 8, memoryMiB: memory[name] ?? 16384, diskGiB: 200 },
+        stateVersion: "25.05",
+        boot: { loader: "grub", devices: ["/dev/vda"] },
+        nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
       })),
       storage: {
         kind: "garage",

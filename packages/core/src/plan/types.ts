@@ -1,4 +1,5 @@
 import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+import type { MachineBase } from "./deployable.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 
 /** Schema version of {@link Plan}. Bumped on any incompatible change. */
@@ -42,6 +43,8 @@ export interface PlannedMachine {
   zone?: string;
   /** SSH access (host key is public). */
   ssh: { user: string; port: number; hostPublicKey: string; identityFile?: string };
+  /** What the base system module (`nix/fediversity-base.nix`) is given: host name, stateVersion, sshd, boot. */
+  base: MachineBase;
   /** Effective roles. */
   roles: Array<"storage" | "services">;
   /** What the machine offers. */
@@ -58,9 +61,9 @@ export interface PlannedMachine {
   secretFiles: PlannedSecretFile[];
   /**
    * Module files the machine imports: `source` as given in the spec (relative to the config's folder), `file` where
-   * the renderer puts a copy in the deployment directory.
+   * the renderer puts a copy in the deployment directory, `sha256` of the text the plan was made with.
    */
-  nixosImports: Array<{ source: string; file: string }>;
+  nixosImports: Array<{ source: string; file: string; sha256: string }>;
   /** The machine's NixOS module (Nix text from the printer). */
   nixosModule: string;
   /** SHA-256 of `nixosModule` (what changed between plans). */
