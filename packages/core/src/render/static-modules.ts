@@ -19,9 +19,14 @@ export const BASE_MODULE_FILE = STATIC_NIX_FILES.base;
 /** Path, relative to the deployment directory, of the secrets installer module. */
 export const SECRETS_INSTALLER_FILE = STATIC_NIX_FILES.secrets;
 
-/** This file's path, in the ESM build, the CJS build and the sources (tsup leaves `import.meta` empty in CJS). */
+/**
+ * This file's path, in the ESM build, the CJS build and the sources. The CJS build has no `import.meta` (tsup leaves
+ * it empty there) but its module wrapper's `__filename`; ESM has `import.meta.url` (and must not read a global
+ * `__filename`, which e.g. `node -e` defines).
+ */
 function thisFile(): string {
-  return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+  const url: unknown = import.meta.url;
+  return typeof url === "string" && url.startsWith("file:") ? fileURLToPath(url) : __filename;
 }
 
 /**
