@@ -16,7 +16,9 @@ export default defineDeployment({
       ssh: {
         hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N",
         // Who may log in as root once the SDK's configuration is active (it replaces the machine's own).
-        authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org"],
+        authorizedKeys: [
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org",
+        ],
       },
       // Mastodon 4 GiB + Pixelfed 4 GiB + PeerTube 5 GiB + Garage 1 GiB + 1 GiB for the OS.
       resources: { cpus: 8, memoryMiB: 20480, diskGiB: 500 },

@@ -35,8 +35,7 @@ describe("@fediversity/core's static NixOS modules", () => {
       const { dir, files } = JSON.parse(run.stdout);
       expect(dir).toBe(join(CORE, "nix"));
       expect(Object.keys(files).sort()).toEqual(["nix/fediversity-base.nix", "nix/fediversity-secrets.nix"]);
-      for (const [rel, text] of Object.entries(files))
-        expect(text).toBe(await readFile(join(REPO_ROOT, rel), "utf8"));
+      for (const [rel, text] of Object.entries(files)) expect(text).toBe(await readFile(join(REPO_ROOT, rel), "utf8"));
     });
   }
 });

@@ -48,7 +48,11 @@ export default async function setup(): Promise<void> {
   let rebuildRest = false; // a rebuilt dependency makes its dependents stale too
   for (const pkg of PACKAGES) {
     const dir = join(REPO_ROOT, pkg.dir);
-    if (!rebuildRest && (await oldestOutput(dir, pkg.outputs)) > (await newestSource(dir, "sources" in pkg ? pkg.sources : []))) continue;
+    if (
+      !rebuildRest &&
+      (await oldestOutput(dir, pkg.outputs)) > (await newestSource(dir, "sources" in pkg ? pkg.sources : []))
+    )
+      continue;
     rebuildRest = true;
     const result = await execa("npm", ["run", "build", "-w", pkg.dir], {
       cwd: REPO_ROOT,

@@ -38,7 +38,9 @@ describe("imported module files in validate and plan", () => {
     const validate = await fedi(["validate"], { cwd: dir });
     expect(validate.exitCode).toBe(1);
     expect(validate.stderr).toMatch(/^error MACHINE_IMPORT_INVALID: 2 imported NixOS module files cannot be used\./m);
-    expect(validate.stderr).toMatch(/- machines\[0\]\.nixosImports\[0\]: .*hardware-configuration\.nix is not valid Nix/);
+    expect(validate.stderr).toMatch(
+      /- machines\[0\]\.nixosImports\[0\]: .*hardware-configuration\.nix is not valid Nix/,
+    );
     expect(validate.stderr).toMatch(/- machines\[0\]\.nixosImports\[1\]: .*resolves to \/etc\/shadow, outside/);
 
     const plan = await fedi(["plan", "--json"], { cwd: dir });
@@ -49,6 +51,7 @@ describe("imported module files in validate and plan", () => {
       ["machines[0].nixosImports[0]", "IMPORT_PARSE_FAILED"],
       ["machines[0].nixosImports[1]", "IMPORT_OUTSIDE_CONFIG_DIR"],
     ]);
-    for (const issue of error.issues) expect(validate.stderr).toContain(`${issue.path}: ${issue.message.split("\n")[0]}`);
+    for (const issue of error.issues)
+      expect(validate.stderr).toContain(`${issue.path}: ${issue.message.split("\n")[0]}`);
   });
 });

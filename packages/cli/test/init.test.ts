@@ -25,7 +25,12 @@ describe("fedi init", () => {
     const early = await fedi(["validate"], { cwd: target });
     expect(early.exitCode).toBe(1);
     expect(early.stderr).toMatch(/^error MACHINE_NOT_DEPLOYABLE: /m);
-    for (const path of ["machines[0].nixosImports", "machines[0].boot", "machines[0].stateVersion", "machines[0].ssh.authorizedKeys"])
+    for (const path of [
+      "machines[0].nixosImports",
+      "machines[0].boot",
+      "machines[0].stateVersion",
+      "machines[0].ssh.authorizedKeys",
+    ])
       expect(early.stderr).toContain(`- ${path}: `);
     expect(early.stderr).toContain("hint: Run `fedi adopt fedi01`");
 

@@ -87,7 +87,7 @@ export async function readNixosImports(
   }
   const nix = options.parse === false ? null : (options.nixInstantiate ?? (await findNixInstantiate()));
   const read = await Promise.all(sources.map((source) => readOne(source, root, nix)));
-  sources.forEach((source, i) => result.set(source, read[i]!));
+  for (const [i, source] of sources.entries()) result.set(source, read[i]!);
   return result;
 }
 
@@ -141,7 +141,11 @@ async function readOne(source: string, root: string, nix: string | null): Promis
       await nixParse(text, { nixInstantiate: nix, cwd: dirname(real) });
     } catch (error) {
       if (!isFediError(error) || error.code !== "NIX_EVAL_FAILED") throw error;
-      const detail = error.message.replace(/^Parsing Nix text failed:\n/, "").split("\n").slice(0, 6).join("\n");
+      const detail = error.message
+        .replace(/^Parsing Nix text failed:\n/, "")
+        .split("\n")
+        .slice(0, 6)
+        .join("\n");
       return { ok: false, code: "IMPORT_PARSE_FAILED", message: `${given} is not valid Nix: ${detail}` };
     }
   }

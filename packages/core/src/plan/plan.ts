@@ -1,4 +1,5 @@
 import { FediError, type FediIssue, isFediError } from "../errors.js";
+import type { NixosImports } from "../imports/read.js";
 import { DEFAULT_PINS, type DeploymentSpecInput } from "../model/spec.js";
 import type { NixInput } from "../nix/index.js";
 import type { PluginRegistry } from "../plugin/registry.js";
@@ -13,7 +14,6 @@ import type {
   StorageContext,
   StorageNode,
 } from "../plugin/types.js";
-import type { NixosImports } from "../imports/read.js";
 import { buildMachineModule } from "../render/machine-module.js";
 import type { SecretDeclaration } from "../secrets/types.js";
 import type { DeploymentState } from "../state/types.js";

@@ -1,6 +1,6 @@
 import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
-import type { MachineBase } from "./deployable.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
+import type { MachineBase } from "./deployable.js";
 
 /** Schema version of {@link Plan}. Bumped on any incompatible change. */
 export const PLAN_SCHEMA_VERSION = 1;

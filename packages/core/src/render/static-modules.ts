@@ -49,9 +49,13 @@ export function staticNixDir(): string {
   }
   const found = candidates.find((dir) => existsSync(join(dir, "fediversity-base.nix")));
   if (found === undefined) {
-    throw new FediError("INTERNAL", `The SDK's static Nix modules were not found (looked in ${candidates.join(", ")}).`, {
-      hint: "Reinstall @fediversity/core; in a checkout of the SDK, run `npm run build -w packages/core`.",
-    });
+    throw new FediError(
+      "INTERNAL",
+      `The SDK's static Nix modules were not found (looked in ${candidates.join(", ")}).`,
+      {
+        hint: "Reinstall @fediversity/core; in a checkout of the SDK, run `npm run build -w packages/core`.",
+      },
+    );
   }
   return found;
 }

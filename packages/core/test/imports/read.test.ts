@@ -131,6 +131,9 @@ describe("imported module files", () => {
       error = e;
     }
     expect(isFediError(error) && error.code).toBe("MACHINE_IMPORT_INVALID");
-    expect((error as FediError).issues[0]).toMatchObject({ code: "IMPORT_NOT_READ", path: "machines[0].nixosImports[0]" });
+    expect((error as FediError).issues[0]).toMatchObject({
+      code: "IMPORT_NOT_READ",
+      path: "machines[0].nixosImports[0]",
+    });
   });
 });

@@ -14,7 +14,11 @@ function bare(name: string, host: string, extra: Record<string, unknown> = {}) {
 
 function refusal(machines: unknown[], imports?: NixosImports): FediError {
   try {
-    createPlan({ spec: { name: "prod", machines, storage: { kind: "toystore" } }, registry, ...(imports ? { imports } : {}) });
+    createPlan({
+      spec: { name: "prod", machines, storage: { kind: "toystore" } },
+      registry,
+      ...(imports ? { imports } : {}),
+    });
   } catch (error) {
     if (isFediError(error)) return error;
     throw error;
@@ -49,7 +53,7 @@ describe("plan refuses undeployable machines", () => {
     expect(error.describe()).toContain("    hint: Run `fedi adopt web1`");
   });
 
-  it("MACHINE_NO_ROOT_FILE_SYSTEM: neither nixos data nor an imported file sets fileSystems.\"/\"", () => {
+  it('MACHINE_NO_ROOT_FILE_SYSTEM: neither nixos data nor an imported file sets fileSystems."/"', () => {
     const error = refusal([machine("box", "10.0.0.1", { nixos: { fileSystems: null } })]);
     expect(error.issues.map((i) => i.code)).toEqual(["MACHINE_NO_ROOT_FILE_SYSTEM"]);
     expect(error.issues[0]!.path).toBe("machines[0].nixosImports");
@@ -63,13 +67,15 @@ describe("plan refuses undeployable machines", () => {
       createPlan({
         spec: { name: "prod", machines: [machine("box", "10.0.0.1", withBoot)], storage: { kind: "toystore" } },
         registry,
-        imports: hardware('{ ... }:\n{\n  fileSystems."/" =\n    { device = "/dev/disk/by-uuid/x";\n      fsType = "ext4";\n    };\n}\n'),
+        imports: hardware(
+          '{ ... }:\n{\n  fileSystems."/" =\n    { device = "/dev/disk/by-uuid/x";\n      fsType = "ext4";\n    };\n}\n',
+        ),
       }),
     ).not.toThrow();
     // a commented-out line is not a definition
     expect(
-      refusal([machine("box", "10.0.0.1", withBoot)], hardware('{ # fileSystems."/".device = "/dev/vda1";\n}')).issues[0]!
-        .code,
+      refusal([machine("box", "10.0.0.1", withBoot)], hardware('{ # fileSystems."/".device = "/dev/vda1";\n}'))
+        .issues[0]!.code,
     ).toBe("MACHINE_NO_ROOT_FILE_SYSTEM");
   });
 
@@ -77,7 +83,10 @@ describe("plan refuses undeployable machines", () => {
     const error = refusal([machine("box", "10.0.0.1", { boot: undefined })]);
     expect(error.issues.map((i) => [i.code, i.path])).toEqual([["MACHINE_NO_BOOT_LOADER", "machines[0].boot"]]);
     expect(error.issues[0]!.hint).toContain("fedi adopt box");
-    const viaData = { boot: undefined, nixos: { fileSystems: { "/": { device: "/dev/vda1" } }, boot: { loader: { grub: { devices: ["/dev/vda"] } } } } };
+    const viaData = {
+      boot: undefined,
+      nixos: { fileSystems: { "/": { device: "/dev/vda1" } }, boot: { loader: { grub: { devices: ["/dev/vda"] } } } },
+    };
     const plan = createPlan({
       spec: { name: "prod", machines: [machine("box", "10.0.0.1", viaData)], storage: { kind: "toystore" } },
       registry,
@@ -95,14 +104,18 @@ describe("plan refuses undeployable machines", () => {
 
   it("MACHINE_NO_STATE_VERSION: no stateVersion", () => {
     const error = refusal([machine("box", "10.0.0.1", { stateVersion: undefined })]);
-    expect(error.issues.map((i) => [i.code, i.path])).toEqual([["MACHINE_NO_STATE_VERSION", "machines[0].stateVersion"]]);
+    expect(error.issues.map((i) => [i.code, i.path])).toEqual([
+      ["MACHINE_NO_STATE_VERSION", "machines[0].stateVersion"],
+    ]);
     expect(error.issues[0]!.hint).toContain("fedi adopt box");
   });
 
   it("MACHINE_NO_AUTHORIZED_KEY: no key for the deploy user (none, or an empty list)", () => {
     for (const keys of [undefined, []]) {
       const error = refusal([
-        machine("box", "10.0.0.1", { ssh: { hostPublicKey: machine("x", "y").ssh.hostPublicKey, authorizedKeys: keys, user: "deploy" } }),
+        machine("box", "10.0.0.1", {
+          ssh: { hostPublicKey: machine("x", "y").ssh.hostPublicKey, authorizedKeys: keys, user: "deploy" },
+        }),
       ]);
       expect(error.issues.map((i) => [i.code, i.path])).toEqual([
         ["MACHINE_NO_AUTHORIZED_KEY", "machines[0].ssh.authorizedKeys"],
@@ -124,7 +137,17 @@ describe("plan refuses undeployable machines", () => {
     const plan = createPlan({
       spec: {
         name: "prod",
-        machines: [machine("box", "10.0.0.1", { boot: { loader: "systemd-boot" }, ssh: { port: 2200, user: "ops", hostPublicKey: machine("x", "y").ssh.hostPublicKey, authorizedKeys: [` ${machine("x", "y").ssh.hostPublicKey} me `] } })],
+        machines: [
+          machine("box", "10.0.0.1", {
+            boot: { loader: "systemd-boot" },
+            ssh: {
+              port: 2200,
+              user: "ops",
+              hostPublicKey: machine("x", "y").ssh.hostPublicKey,
+              authorizedKeys: [` ${machine("x", "y").ssh.hostPublicKey} me `],
+            },
+          }),
+        ],
         storage: { kind: "toystore" },
       },
       registry,

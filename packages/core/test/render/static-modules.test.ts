@@ -108,7 +108,11 @@ describe("static NixOS modules", () => {
       enable: true,
       ports: [2222],
       openFirewall: true,
-      settings: { PasswordAuthentication: false, KbdInteractiveAuthentication: false, PermitRootLogin: "prohibit-password" },
+      settings: {
+        PasswordAuthentication: false,
+        KbdInteractiveAuthentication: false,
+        PermitRootLogin: "prohibit-password",
+      },
     });
     expect(v.users).toEqual({
       deploy: { isNormalUser: true, openssh: { authorizedKeys: { keys: [AUTHORIZED_KEY] } } },
@@ -146,7 +150,9 @@ describe("static NixOS modules", () => {
       efi: { efiSysMountPoint: "/boot", canTouchEfiVariables: true },
     });
     const removable = await evaluate(
-      baseModules(`{ hostName = "a"; stateVersion = "25.05"; boot = { loader = "grub-efi"; canTouchEfiVariables = false; }; }`),
+      baseModules(
+        `{ hostName = "a"; stateVersion = "25.05"; boot = { loader = "grub-efi"; canTouchEfiVariables = false; }; }`,
+      ),
       select,
     );
     expect(removable.grub.efiInstallAsRemovable).toBe(true);
@@ -171,14 +177,20 @@ describe("static NixOS modules", () => {
       evaluate(baseModules(`{ hostName = "a"; stateVersion = "25.5"; }`), "c: c.system.stateVersion", { prune: false }),
     ).rejects.toThrow(/fediversity\.base\.stateVersion' is not of type/);
     await expect(
-      evaluate(baseModules(`{ hostName = "A B"; stateVersion = "25.05"; }`), "c: c.networking.hostName", { prune: false }),
+      evaluate(baseModules(`{ hostName = "A B"; stateVersion = "25.05"; }`), "c: c.networking.hostName", {
+        prune: false,
+      }),
     ).rejects.toThrow(/fediversity\.base\.hostName' is not of type/);
     await expect(
-      evaluate(baseModules(`{ hostName = "a"; stateVersion = "25.05"; authorizedKeys = [ "k\\nssh-rsa x" ]; }`), "c: c.users.users.root.openssh", { prune: false }),
+      evaluate(
+        baseModules(`{ hostName = "a"; stateVersion = "25.05"; authorizedKeys = [ "k\\nssh-rsa x" ]; }`),
+        "c: c.users.users.root.openssh",
+        { prune: false },
+      ),
     ).rejects.toThrow(/authorizedKeys' is not of type/);
   });
 
-  it("a key comment with quotes, ${} and backslashes stays data; a newline is refused with its spec path", async (ctx) => {
+  it("a key comment with quotes, dollar-braces and backslashes stays data; a newline is refused with its spec path", async (ctx) => {
     const hostile = `${HOST_KEY} "op" \${builtins.abort "x"} $(touch /tmp/pwned) \\ \`id\` ''\${x}`;
     if (hasNix) {
       const { machineFile } = await planned({ ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [hostile] } });
@@ -189,7 +201,9 @@ describe("static NixOS modules", () => {
       createPlan({
         spec: {
           name: "prod",
-          machines: [machine("box", "10.0.0.1", { ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [`${HOST_KEY} a\nb`] } })],
+          machines: [
+            machine("box", "10.0.0.1", { ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [`${HOST_KEY} a\nb`] } }),
+          ],
           storage: { kind: "toystore" },
         },
         registry,
