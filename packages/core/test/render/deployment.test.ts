@@ -249,6 +249,7 @@ describe("deployment directory", () => {
       const report = await writeDeploymentDir(out, files);
       expect(report.written).toContain("machines/web1/0-hardware-configuration.nix");
       expect(await readFile(join(out, "machines/web1/0-hardware-configuration.nix"), "utf8")).toBe(hardware);
+      expect((await stat(join(out, "machines/web1/0-hardware-configuration.nix"))).mode & 0o777).toBe(0o644);
       const machine = await readFile(join(out, "machines/web1.nix"), "utf8");
       expect(machine).toContain("../machines/web1/0-hardware-configuration.nix");
       const lib = nix.attrs({ mkDefault: nix.lambda("x", nix.ref("x")) });
