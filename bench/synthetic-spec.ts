@@ -2,6 +2,13 @@ import type { DeploymentSpecInput } from "@fediversity/core";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAiszi43aOWWV7voNgQ1Ifa7LGKwGJfOuiLM1n42h2Y8";
 
+/** What `fedi adopt` would add to each machine: stateVersion, boot loader, root file system, an authorized key. */
+const ADOPTED = {
+  stateVersion: "25.05",
+  boot: { loader: "grub" as const, devices: ["/dev/vda"] },
+  nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
+};
+
 /**
  * A synthetic deployment: `n` service machines (plus three Garage nodes in three zones), each with room for one
  * Mastodon, one Pixelfed and one PeerTube instance — three instances per machine.
@@ -14,8 +21,9 @@ export function syntheticSpec(n: number): DeploymentSpecInput {
       host: `10.255.0.${z + 1}`,
       zone: `zone-${z}`,
       roles: ["storage" as const],
-      ssh: { hostPublicKey: HOST_KEY },
+      ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [HOST_KEY] },
       resources: { cpus: 8, memoryMiB: 16384, diskGiB: 4000 },
+      ...ADOPTED,
     });
   }
   const services = [];
@@ -24,8 +32,9 @@ export function syntheticSpec(n: number): DeploymentSpecInput {
       name: `web${i}`,
       host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
       roles: ["services" as const],
-      ssh: { hostPublicKey: HOST_KEY },
+      ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [HOST_KEY] },
       resources: { cpus: 16, memoryMiB: 16384 + 4096, diskGiB: 500 },
+      ...ADOPTED,
     });
     for (const kind of ["mastodon", "pixelfed", "peertube"]) {
       services.push({

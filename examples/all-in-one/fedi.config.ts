@@ -13,12 +13,21 @@ export default defineDeployment({
     {
       name: "fedi01",
       host: "203.0.113.10",
-      ssh: { hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N" },
+      ssh: {
+        hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N",
+        // Who may log in as root once the SDK's configuration is active (it replaces the machine's own).
+        authorizedKeys: [
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org",
+        ],
+      },
       // Mastodon 4 GiB + Pixelfed 4 GiB + PeerTube 5 GiB + Garage 1 GiB + 1 GiB for the OS.
       resources: { cpus: 8, memoryMiB: 20480, diskGiB: 500 },
-      // The generated configuration replaces the machine's own: bring what it needs to boot (a copy of its
-      // /etc/nixos/hardware-configuration.nix).
-      nixosImports: ["hardware-configuration.nix"],
+      // What \`fedi adopt fedi01\` read from the machine: the generated configuration replaces the machine's own,
+      // so it must bring what the machine needs to boot. The NixOS release it was installed with, its boot loader
+      // and its hardware configuration (file systems, kernel modules), written beside this file.
+      stateVersion: "25.05",
+      boot: { loader: "grub", devices: ["/dev/vda"] },
+      nixosImports: ["machines/fedi01/hardware-configuration.nix"],
     },
   ],
   storage: {

@@ -66,6 +66,20 @@ const LABEL: Record<Kind, string> = { mastodon: "social", pixelfed: "photos", pe
 /** Memory of a `big` instance (the plugins' defaults: Mastodon and Pixelfed 4 GiB, PeerTube 5 GiB). */
 const BIG_MEMORY_MIB = 8192;
 
+/** The operators' key allowed to log in as root once the SDK's configuration is active. */
+const OPS_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org";
+
+/**
+ * What \`fedi adopt\` reads from each machine, the same on this provider's identical VMs: the NixOS release they were
+ * installed with, BIOS GRUB on the first disk, and the root file system (as \`nixos\` data here; \`fedi adopt\` writes
+ * a hardware-configuration.nix per machine instead, to import with \`nixosImports\`).
+ */
+const ADOPTED = {
+  stateVersion: "25.05",
+  boot: { loader: "grub" as const, devices: ["/dev/vda"] },
+  nixos: { fileSystems: { "/": { device: "/dev/disk/by-label/nixos", fsType: "ext4" } } },
+};
+
 let keyIndex = 0;
 const nextKey = () => {
   const key = HOST_KEYS[keyIndex++];
@@ -79,16 +93,18 @@ const machines = RACKS.flatMap(({ zone, prefix }, rack) => [
     host: `${prefix}.${10 + i}`,
     zone,
     roles: ["storage" as const],
-    ssh: { hostPublicKey: nextKey() },
+    ssh: { hostPublicKey: nextKey(), authorizedKeys: [OPS_KEY] },
     resources: { cpus: 4, memoryMiB: 8192, diskGiB: 8000 },
+    ...ADOPTED,
   })),
   ...Array.from({ length: SERVICE_MACHINES_PER_RACK }, (_, i) => ({
     name: `svc-${rack + 1}${String(i + 1).padStart(2, "0")}`,
     host: `${prefix}.${100 + i}`,
     zone,
     roles: ["services" as const],
-    ssh: { hostPublicKey: nextKey() },
+    ssh: { hostPublicKey: nextKey(), authorizedKeys: [OPS_KEY] },
     resources: { cpus: 16, memoryMiB: 32768, diskGiB: 400 },
+    ...ADOPTED,
   })),
 ]);
 

@@ -5,6 +5,19 @@ import { defineDeployment } from "@fediversity/cli";
 
 const adminEmail = "ops@example.org";
 
+/** The operators' key allowed to log in as root once the SDK's configuration is active. */
+const OPS_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org";
+
+/**
+ * What \`fedi adopt <machine>\` read from each machine: the NixOS release it was installed with, its boot loader
+ * (BIOS GRUB on /dev/vda here) and its hardware configuration, written to machines/<name>/hardware-configuration.nix.
+ */
+const adopted = (name: string) => ({
+  stateVersion: "25.05",
+  boot: { loader: "grub" as const, devices: ["/dev/vda"] },
+  nixosImports: [`machines/${name}/hardware-configuration.nix`],
+});
+
 export default defineDeployment({
   name: "separate",
   acme: { email: adminEmail },
@@ -32,8 +45,9 @@ export default defineDeployment({
     ].map(({ hostPublicKey, ...node }) => ({
       ...node,
       roles: ["storage" as const],
-      ssh: { hostPublicKey },
+      ssh: { hostPublicKey, authorizedKeys: [OPS_KEY] },
       resources: { cpus: 4, memoryMiB: 8192, diskGiB: 2000 },
+      ...adopted(node.name),
     })),
     // Service machines: 8 GiB each fits one service (PeerTube asks 5 GiB, Mastodon and Pixelfed 4 GiB, the OS 1 GiB).
     ...[
@@ -55,8 +69,9 @@ export default defineDeployment({
     ].map(({ hostPublicKey, ...machine }) => ({
       ...machine,
       roles: ["services" as const],
-      ssh: { hostPublicKey },
+      ssh: { hostPublicKey, authorizedKeys: [OPS_KEY] },
       resources: { cpus: 4, memoryMiB: 8192, diskGiB: 200 },
+      ...adopted(machine.name),
     })),
   ],
   storage: {

@@ -7,7 +7,12 @@ import { cleanEnv, REPO_ROOT } from "./support/fedi.js";
 
 /** Workspaces the CLI needs, dependencies first, with the build outputs that must be newer than their sources. */
 const PACKAGES = [
-  { dir: "packages/core", outputs: ["dist/index.js", "dist/nix/index.js"] },
+  // core's build also copies the repository's static NixOS modules (nix/*.nix) into packages/core/nix/
+  {
+    dir: "packages/core",
+    outputs: ["dist/index.js", "dist/nix/index.js", "nix/fediversity-base.nix", "nix/fediversity-secrets.nix"],
+    sources: ["../../nix"],
+  },
   { dir: "packages/storage-garage", outputs: ["dist/index.js"] },
   { dir: "packages/service-mastodon", outputs: ["dist/index.js"] },
   { dir: "packages/service-pixelfed", outputs: ["dist/index.js"] },
@@ -15,7 +20,7 @@ const PACKAGES = [
   { dir: "packages/cli", outputs: ["dist/index.js", "dist/bin.js"] },
 ];
 
-async function newestSource(dir: string): Promise<number> {
+async function newestSource(dir: string, extra: string[] = []): Promise<number> {
   let newest = 0;
   for (const name of ["package.json", "tsup.config.ts"]) {
     newest = Math.max(newest, (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0);
@@ -28,6 +33,7 @@ async function newestSource(dir: string): Promise<number> {
     }
   };
   await walk(join(dir, "src"));
+  for (const folder of extra) await walk(join(dir, folder));
   return newest;
 }
 
@@ -42,7 +48,11 @@ export default async function setup(): Promise<void> {
   let rebuildRest = false; // a rebuilt dependency makes its dependents stale too
   for (const pkg of PACKAGES) {
     const dir = join(REPO_ROOT, pkg.dir);
-    if (!rebuildRest && (await oldestOutput(dir, pkg.outputs)) > (await newestSource(dir))) continue;
+    if (
+      !rebuildRest &&
+      (await oldestOutput(dir, pkg.outputs)) > (await newestSource(dir, "sources" in pkg ? pkg.sources : []))
+    )
+      continue;
     rebuildRest = true;
     const result = await execa("npm", ["run", "build", "-w", pkg.dir], {
       cwd: REPO_ROOT,

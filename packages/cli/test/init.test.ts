@@ -1,6 +1,6 @@
 // `fedi init` then `fedi validate` and `fedi plan` in a fresh folder outside the repository (where
 // `@fediversity/cli` is not installed: the built CLI provides it to the config).
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { nixParseFile } from "@fediversity/core/nix";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -20,6 +20,32 @@ describe("fedi init", () => {
     const text = await readFile(join(target, "fedi.config.ts"), "utf8");
     expect(text).toContain('import { defineDeployment } from "@fediversity/cli";');
     for (const kind of ["garage", "mastodon", "pixelfed", "peertube"]) expect(text).toContain(`kind: "${kind}"`);
+
+    // before `fedi adopt`: the machine is refused, each missing fact with its code and a pointer to adopt
+    const early = await fedi(["validate"], { cwd: target });
+    expect(early.exitCode).toBe(1);
+    expect(early.stderr).toMatch(/^error MACHINE_NOT_DEPLOYABLE: /m);
+    for (const path of [
+      "machines[0].nixosImports",
+      "machines[0].boot",
+      "machines[0].stateVersion",
+      "machines[0].ssh.authorizedKeys",
+    ])
+      expect(early.stderr).toContain(`- ${path}: `);
+    expect(early.stderr).toContain("hint: Run `fedi adopt fedi01`");
+
+    // completed as the template says (what `fedi adopt fedi01` prints and writes)
+    await mkdir(join(target, "machines", "fedi01"), { recursive: true });
+    await writeFile(
+      join(target, "machines", "fedi01", "hardware-configuration.nix"),
+      '{ ... }:\n{\n  fileSystems."/" = {\n    device = "/dev/vda1";\n    fsType = "ext4";\n  };\n}\n',
+    );
+    const adopted = text
+      .replace("// authorizedKeys:", "authorizedKeys:")
+      .replace("// stateVersion:", "stateVersion:")
+      .replace("// boot:", "boot:")
+      .replace("// nixosImports:", "nixosImports:");
+    await writeFile(join(target, "fedi.config.ts"), adopted);
 
     const validate = await fedi(["validate"], { cwd: target });
     expect(validate.stderr).not.toMatch(/^error/m);

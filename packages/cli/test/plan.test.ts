@@ -1,7 +1,7 @@
 // `fedi plan` on every example, through the built binary: exit code, summary, --json against its schema, files that
 // the real nix-instantiate parses, idempotent re-runs, and the diff against a recorded state.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { type Plan, stateFromPlan } from "@fediversity/core";
 import { nixParseFile } from "@fediversity/core/nix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,15 +117,14 @@ describe("fedi plan against a recorded state", () => {
     });
     const services = spec.services as Array<{ name: string }>;
     const gone = services.at(-1)!.name;
-    // machines' imported files are relative to the example's folder: make them absolute for a config elsewhere
-    const machines = (spec.machines as Array<{ nixosImports?: string[] }>).map((m) => ({
-      ...m,
-      ...(m.nixosImports ? { nixosImports: m.nixosImports.map((p) => join(EXAMPLES, "all-in-one", p)) } : {}),
-    }));
-    await writeFile(
-      join(dir, "fedi.config.json"),
-      JSON.stringify({ ...spec, machines, services: services.slice(0, -1) }),
-    );
+    // machines' imported files must lie in the config's folder: copy them beside the config
+    for (const m of spec.machines as Array<{ nixosImports?: string[] }>) {
+      for (const p of m.nixosImports ?? []) {
+        await mkdir(dirname(join(dir, p)), { recursive: true });
+        await copyFile(join(EXAMPLES, "all-in-one", p), join(dir, p));
+      }
+    }
+    await writeFile(join(dir, "fedi.config.json"), JSON.stringify({ ...spec, services: services.slice(0, -1) }));
 
     const run = await fedi(["plan", "--out", join(dir, "b"), "--state", join(dir, "state")], { cwd: dir });
     expect(run.exitCode).toBe(0);
@@ -158,8 +157,11 @@ describe("fedi plan --allow-moves", () => {
       machines: ["one", "two", "store"].map((name, i) => ({
         name,
         host: `192.0.2.${i + 1}`,
-        ssh: { hostPublicKey: key },
+        ssh: { hostPublicKey: key, authorizedKeys: [key] },
         resources: { cpus: 8, memoryMiB: memory[name] ?? 16384, diskGiB: 200 },
+        stateVersion: "25.05",
+        boot: { loader: "grub", devices: ["/dev/vda"] },
+        nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
       })),
       storage: {
         kind: "garage",

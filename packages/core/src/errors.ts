@@ -20,6 +20,16 @@ export const ERROR_CODES = {
   PLACEMENT_MOVE_REQUIRED: "An instance must move to another machine.",
   /** Two instances claim the same domain, bucket, port or name. */
   ALLOCATION_CONFLICT: "Two things claim the same name, domain or port.",
+  /**
+   * A machine's new configuration would not boot or would lock the operator out (no root file system, no boot
+   * loader, no stateVersion, no authorized key); each issue has its own `MACHINE_NO_*` code.
+   */
+  MACHINE_NOT_DEPLOYABLE: "A machine cannot be deployed as configured.",
+  /**
+   * A module file in `machines[].nixosImports` is missing, outside the config's folder, not a regular file or not
+   * valid Nix; each issue has its own `IMPORT_*` code.
+   */
+  MACHINE_IMPORT_INVALID: "A machine's imported NixOS module file is unusable.",
   /** A value cannot be represented in Nix. */
   NIX_UNREPRESENTABLE: "A value cannot be represented in the Nix language.",
   /** The `nix-instantiate` binary is missing. */
@@ -81,6 +91,8 @@ export interface FediIssue {
   message: string;
   /** Optional more specific code, e.g. the zod issue code. */
   code?: string;
+  /** What to do about this problem, when it differs from the error's hint. */
+  hint?: string;
 }
 
 /** Options accepted by the {@link FediError} constructor. */
@@ -134,7 +146,10 @@ export class FediError extends Error {
   /** The message, each issue on its own line, then the hint: what a person should read. */
   describe(): string {
     const lines = [`${this.code}: ${this.message}`];
-    for (const issue of this.issues) lines.push(`  - ${issue.path ? `${issue.path}: ` : ""}${issue.message}`);
+    for (const issue of this.issues) {
+      lines.push(`  - ${issue.path ? `${issue.path}: ` : ""}${issue.message}`);
+      if (issue.hint) lines.push(`    hint: ${issue.hint}`);
+    }
     if (this.hint) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }

@@ -7,6 +7,7 @@
 export * from "./deploy/index.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./imports/index.js";
 export * from "./machine/index.js";
 export * from "./model/index.js";
 export * from "./nixops4/index.js";

@@ -20,12 +20,17 @@ export const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAiszi43aOWWV7voNgQ
 
 /** A machine entry for specs. */
 export function machine(name: string, host: string, extra: Record<string, unknown> = {}) {
+  const { ssh, nixos, ...rest } = extra as { ssh?: object; nixos?: object };
   return {
     name,
     host,
-    ssh: { hostPublicKey: HOST_KEY },
+    ssh: { hostPublicKey: HOST_KEY, authorizedKeys: [`${HOST_KEY} ops@example.org`], ...ssh },
     resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 },
-    ...extra,
+    // what `fedi adopt` would add, so that the machine is deployable
+    stateVersion: "25.05",
+    boot: { loader: "grub", devices: ["/dev/vda"] },
+    nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } }, ...nixos },
+    ...rest,
   };
 }
 

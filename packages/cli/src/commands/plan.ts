@@ -48,7 +48,7 @@ export const planCommand: Command = {
     const { cwd } = ctx.io;
     const planned = await planFromFlags(ctx);
     const outDir = outDirFor(planned.config, cwd, stringFlag(ctx.flags, "out"));
-    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, planned.config.dir);
+    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, planned.config.dir, planned.imports);
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {
         configFile: planned.config.path,

@@ -1,11 +1,16 @@
 /**
  * The `fedi.config.ts` that `fedi init` writes: one machine running a single-node Garage and Mastodon, Pixelfed and
  * PeerTube (the April MVP demo), every field commented. It uses documentation addresses (RFC 5737) and example.org;
- * the host key is a real ed25519 public key of no machine, to be replaced.
+ * the host key is a real ed25519 public key of no machine, to be replaced. The fields `fedi adopt` reads from the
+ * machine (stateVersion, boot, authorized keys, the hardware configuration) are comments to fill in: until they are,
+ * `fedi validate` and `fedi plan` refuse the machine and point at `fedi adopt`.
  */
 export function initConfigTemplate(): string {
   return `// Fediversity deployment: read by \`fedi validate\`, \`fedi plan\` and \`fedi graph\`.
-// Replace every example value (address, host key, domains, e-mail addresses) with yours, then run \`fedi validate\`.
+// 1. Replace every example value (address, host key, domains, e-mail addresses) with yours.
+// 2. Run \`fedi adopt fedi01\` (for each machine): it reads from the machine what its new configuration must keep
+//    and prints the lines marked "fedi adopt" below, with the machine's values; put them in (uncommented).
+// 3. Run \`fedi validate\`, then \`fedi plan\`.
 import { defineDeployment } from "@fediversity/cli";
 
 export default defineDeployment({
@@ -29,7 +34,19 @@ export default defineDeployment({
         // (then compare fingerprints with \`ssh-keygen -lf\` on the machine).
         hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILW9SYQaAvXf4JpJC1i1QqCYlQ34hGLXSrzzYSZNOwnI",
         // port: 22, user: "root", identityFile: "~/.ssh/id_ed25519",  (defaults: port 22, user root, the SSH agent)
+        // fedi adopt: the public keys that may log in as ssh.user once the SDK's configuration is active (it
+        // replaces the machine's own, so keys not listed here stop working).
+        // authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILW9SYQaAvXf4JpJC1i1QqCYlQ34hGLXSrzzYSZNOwnI you@laptop"],
       },
+      // fedi adopt: what the machine needs to boot. The SDK's configuration replaces the machine's whole NixOS
+      // configuration, so \`fedi plan\` refuses the machine until these are set.
+      // The NixOS release the machine was installed with (its system.stateVersion):
+      // stateVersion: "25.05",
+      // The boot loader: { loader: "systemd-boot" } or { loader: "grub-efi" } (EFI), { loader: "grub", devices: ["/dev/vda"] }
+      // (BIOS), or { loader: "custom" } when your own module files set boot.loader:
+      // boot: { loader: "grub", devices: ["/dev/vda"] },
+      // File systems and hardware: fedi adopt writes the machine's hardware-configuration.nix here.
+      // nixosImports: ["machines/fedi01/hardware-configuration.nix"],
       // What the machine offers. The planner keeps 1 GiB of memory and 10 GiB of disk for the OS, and refuses a
       // plan that does not fit. Mastodon and Pixelfed ask 4 GiB each, PeerTube 5 GiB, Garage 1 GiB.
       resources: { cpus: 8, memoryMiB: 20480, diskGiB: 500 },

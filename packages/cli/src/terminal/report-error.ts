@@ -24,6 +24,7 @@ export function formatError(error: FediError, style: Style, debug: boolean): str
   if (where.length) lines.push(`  ${style.dim(`(${where.join(", ")})`)}`);
   for (const issue of error.issues) {
     lines.push(`  ${style.red("-")} ${issue.path ? `${style.cyan(issue.path)}: ` : ""}${issue.message}`);
+    if (issue.hint) lines.push(`    ${style.yellow("hint")}: ${issue.hint}`);
   }
   if (error.hint) lines.push(`${style.yellow("hint")}: ${error.hint}`);
   if (debug) {

@@ -4,9 +4,11 @@ import {
   type DeploymentState,
   deploymentFiles,
   type FediEvents,
+  machineImportCopies,
+  type NixosImports,
   type Plan,
   type PluginRegistry,
-  readMachineImports,
+  readNixosImports,
   StateStore,
   validateSpec,
   type WriteReport,
@@ -71,20 +73,25 @@ export interface PlannedDeployment {
   state: DeploymentState;
   /** Path of `state.json`. */
   stateFile: string;
+  /** The machines' imported module files as read (by the spec's path). */
+  imports: NixosImports;
 }
 
 /**
- * Validates the spec (every problem at once), reads the state of the deployment and plans against it.
- * Reports the steps `validate`, `state` and `plan`.
+ * Validates the spec (every problem at once), reads the machines' imported module files (checked where they lie and
+ * parsed), reads the state of the deployment and plans against it. Reports the steps `validate`, `state` and `plan`.
  */
 export async function planDeployment(input: PlanDeploymentInput): Promise<PlannedDeployment> {
   const { config, registry, events } = input;
-  const validated = await step(
+  const { validated, imports } = await step(
     events,
     "validate",
     "Checking the schema and plugin options",
-    () => validateSpec(config.spec, registry),
-    (v) =>
+    async () => ({
+      validated: validateSpec(config.spec, registry),
+      imports: await readNixosImports(config.spec, config.dir),
+    }),
+    ({ validated: v }) =>
       `Checked the schema and plugin options: ${count(v.spec.machines.length, "machine")}, ${count(v.spec.services.length, "service instance")}, ${v.spec.storage.kind} storage`,
   );
   const store = new StateStore(input.stateDir);
@@ -99,19 +106,23 @@ export async function planDeployment(input: PlanDeploymentInput): Promise<Planne
     events,
     "plan",
     "Planning",
-    () => createPlan({ spec: config.spec, registry, state, allowMoves: input.allowMoves ?? false }),
+    () => createPlan({ spec: config.spec, registry, state, allowMoves: input.allowMoves ?? false, imports }),
     (p) => `Planned ${count(p.instances.length, "instance")} on ${count(p.machines.length, "machine")}`,
   );
-  return { plan, state, stateFile: store.path };
+  return { plan, state, stateFile: store.path, imports };
 }
 
-/** Writes the deployment directory of a plan (changed files only); reports the step `render` and `render.written`. */
+/**
+ * Writes the deployment directory of a plan (changed files only), with copies of the imported module files (as read
+ * for the plan, or read again from `configDir`); reports the step `render` and `render.written`.
+ */
 export async function writeDeployment(
   plan: Plan,
   outDir: string,
   cwd: string,
   events?: FediEvents,
   configDir: string = cwd,
+  imports?: NixosImports,
 ): Promise<WriteReport> {
   const report = await step(
     events,
@@ -119,7 +130,8 @@ export async function writeDeployment(
     "Writing the deployment files",
     async () => {
       const files = deploymentFiles(plan);
-      for (const [path, text] of await readMachineImports(plan, configDir)) files.set(path, text);
+      const read = imports ?? (await readNixosImports(plan, configDir));
+      for (const [path, text] of machineImportCopies(plan, read)) files.set(path, text);
       return writeDeploymentDir(outDir, files);
     },
     (r) =>

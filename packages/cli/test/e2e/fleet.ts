@@ -92,8 +92,13 @@ export async function startFleet(): Promise<Fleet> {
           port: hosts[name].port,
           hostPublicKey: hosts[name].hostPublicKey,
           identityFile: hosts[name].clientKeyPath,
+          authorizedKeys: [hosts[name].hostPublicKey],
         },
         resources: { cpus: 4, memoryMiB: 2048, diskGiB: 20 },
+        // what `fedi adopt` would add, so that the machine is deployable
+        stateVersion: "25.05",
+        boot: { loader: "grub" as const, devices: ["/dev/vda"] },
+        nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
       });
       return {
         name: "e2e",

@@ -27,6 +27,16 @@ export const MachineSsh = z
     hostPublicKey: SshPublicKeyLine.describe(
       "The machine's host public key (`ssh-ed25519 AAAA...`): connections to any other key are refused.",
     ),
+    /**
+     * OpenSSH public key lines allowed to log in as `user` once the SDK's configuration is active (it replaces the
+     * machine's own). Required to plan; `fedi adopt` prints the keys the user has now.
+     */
+    authorizedKeys: z
+      .array(SshPublicKeyLine)
+      .optional()
+      .describe(
+        "OpenSSH public key lines allowed to log in as `user` after the switch (the SDK's configuration replaces the machine's own; `fedi adopt` prints the current ones). Required to plan.",
+      ),
     /** Absolute path of the private key used to log in, by the SDK and by NixOps4's ssh; without it the SSH agent is used. */
     identityFile: z
       .string()
@@ -42,6 +52,81 @@ export const MachineSsh = z
   })
   .strict()
   .describe("How the SDK reaches a machine over SSH.");
+
+/** An absolute path without spaces or shell-special characters, e.g. `/boot`. */
+const MountPoint = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]*$/, "must be an absolute path of A-Z, a-z, 0-9, '.', '_', '-' and '/'");
+
+/** Where the EFI system partition is mounted. */
+const EfiSysMountPoint = MountPoint.default("/boot").describe(
+  "Where the EFI system partition is mounted. Default `/boot`.",
+);
+
+/** Whether the boot loader installer may change the firmware's EFI variables. */
+const CanTouchEfiVariables = z
+  .boolean()
+  .default(true)
+  .describe(
+    "Whether the installer may change the firmware's EFI variables (when false, GRUB goes to the removable-media path). Default true.",
+  );
+
+/** systemd-boot on an EFI machine. */
+const SystemdBoot = z
+  .object({
+    /** `systemd-boot`. */
+    loader: z.literal("systemd-boot").describe("`systemd-boot`: systemd-boot on an EFI machine."),
+    /** Where the EFI system partition is mounted. Default `/boot`. */
+    efiSysMountPoint: EfiSysMountPoint,
+    /** Whether the installer may change EFI variables. Default true. */
+    canTouchEfiVariables: CanTouchEfiVariables,
+  })
+  .strict();
+
+/** GRUB on a BIOS machine, installed on the given disks. */
+const GrubBios = z
+  .object({
+    /** `grub`. */
+    loader: z.literal("grub").describe("`grub`: GRUB on a BIOS machine."),
+    /** Disks GRUB is installed on, e.g. `/dev/vda`. */
+    devices: z
+      .array(z.string().regex(/^\/dev\/[A-Za-z0-9._/:+-]+$/, "must be a device path such as /dev/vda"))
+      .min(1)
+      .describe("Disks GRUB is installed on (their boot sectors), e.g. `/dev/vda`."),
+  })
+  .strict();
+
+/** GRUB on an EFI machine. */
+const GrubEfi = z
+  .object({
+    /** `grub-efi`. */
+    loader: z.literal("grub-efi").describe("`grub-efi`: GRUB on an EFI machine."),
+    /** Where the EFI system partition is mounted. Default `/boot`. */
+    efiSysMountPoint: EfiSysMountPoint,
+    /** Whether the installer may change EFI variables. Default true. */
+    canTouchEfiVariables: CanTouchEfiVariables,
+  })
+  .strict();
+
+/** The machine's own modules (`nixosImports`, `nixos`) set `boot.loader.*`; the SDK writes nothing. */
+const CustomBoot = z
+  .object({
+    /** `custom`. */
+    loader: z
+      .literal("custom")
+      .describe("`custom`: the machine's own `nixosImports` or `nixos` set `boot.loader.*`; the SDK sets nothing."),
+  })
+  .strict();
+
+/**
+ * The machine's boot loader, as `fedi adopt` reads it from the machine: `systemd-boot` or `grub-efi` on EFI, `grub`
+ * (with its disks) on BIOS, or `custom` when the machine's own modules configure it.
+ */
+export const MachineBoot = z
+  .discriminatedUnion("loader", [SystemdBoot, GrubBios, GrubEfi, CustomBoot])
+  .describe(
+    "Boot loader (`fedi adopt` reads it from the machine): `systemd-boot`, `grub` (BIOS, with `devices`), `grub-efi`, or `custom` (set by the machine's own modules).",
+  );
 
 /** What a machine offers. The planner keeps a reserve for the operating system on top of what services need. */
 export const MachineResources = z
@@ -95,6 +180,18 @@ export const Machine = z
       .describe("Failure zone (rack, room, site); storage replicas are spread across zones."),
     /** Nix system of the machine. Default `x86_64-linux`. */
     system: NixSystem.default("x86_64-linux").describe("Nix system of the machine. Default `x86_64-linux`."),
+    /** The NixOS release the machine was installed with (its `system.stateVersion`, e.g. `25.05`). */
+    stateVersion: z
+      .string()
+      .regex(/^\d{2}\.\d{2}$/, "must be a NixOS release such as 25.05")
+      .optional()
+      .describe(
+        "The NixOS release the machine was installed with (its `system.stateVersion`, e.g. `25.05`; `fedi adopt` reads it). Required to plan.",
+      ),
+    /** The machine's boot loader (`fedi adopt` reads it). Required to plan unless the machine's own modules set one. */
+    boot: MachineBoot.optional().describe(
+      "The machine's boot loader (`fedi adopt` reads it). Required to plan unless `nixosImports` or `nixos` set `boot.loader`.",
+    ),
     /** Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets). */
     nixos: z
       .record(z.string(), z.unknown())
@@ -244,6 +341,8 @@ export type DeploymentSpec = z.output<typeof DeploymentSpec>;
 export type DeploymentSpecInput = z.input<typeof DeploymentSpec>;
 /** A machine as a user writes it. */
 export type MachineInput = z.input<typeof Machine>;
+/** A validated boot loader setting (defaults applied). */
+export type MachineBoot = z.output<typeof MachineBoot>;
 /** Machine roles. */
 export type MachineRole = z.output<typeof MachineRole>;
 

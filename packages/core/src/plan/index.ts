@@ -1,4 +1,11 @@
 export { bucketName, isValidBucketName, secretFileName, secretName } from "./allocate.js";
+export {
+  checkMachinesDeployable,
+  deployabilityIssues,
+  importIssues,
+  type MachineBase,
+  machineBase,
+} from "./deployable.js";
 export { diffAgainstState } from "./diff.js";
 export {
   canonicalIPv6,

@@ -1,4 +1,5 @@
 import { FediError, type FediIssue, isFediError } from "../errors.js";
+import type { NixosImports } from "../imports/read.js";
 import { DEFAULT_PINS, type DeploymentSpecInput } from "../model/spec.js";
 import type { NixInput } from "../nix/index.js";
 import type { PluginRegistry } from "../plugin/registry.js";
@@ -17,6 +18,7 @@ import { buildMachineModule } from "../render/machine-module.js";
 import type { SecretDeclaration } from "../secrets/types.js";
 import type { DeploymentState } from "../state/types.js";
 import { bucketName, hashOf, isValidBucketName, secretFileName, secretName } from "./allocate.js";
+import { checkMachinesDeployable, machineBase } from "./deployable.js";
 import { diffAgainstState } from "./diff.js";
 import { planDns } from "./dns.js";
 import { cmp, placeInstances } from "./placement.js";
@@ -42,6 +44,12 @@ export interface PlanInput {
   state?: DeploymentState;
   /** Allow instances to move to another machine when they cannot stay. Default false. */
   allowMoves?: boolean;
+  /**
+   * The texts of the module files machines import (`machines[].nixosImports`), keyed by the path as the spec writes
+   * it: read them with {@link readNixosImports}, which also checks where each file lies. Needed when a machine has
+   * imports (the planner itself reads no file).
+   */
+  imports?: NixosImports;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -50,7 +58,10 @@ const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * Plans a deployment: validates the spec and plugin options, places instances, allocates buckets, keys, secrets,
  * ports and domains, generates each machine's NixOS module, and diffs against the previous state.
  * Pure: no I/O. Deterministic: the same input gives the same plan. The plan holds no secret value.
- * @throws FediError (`SPEC_INVALID`, `PLUGIN_*`, `PLACEMENT_*`, `ALLOCATION_CONFLICT`, ...) with paths into the spec.
+ * Machines must be deployable (root file system, boot loader, stateVersion, authorized key): see
+ * {@link checkMachinesDeployable}.
+ * @throws FediError (`SPEC_INVALID`, `MACHINE_NOT_DEPLOYABLE`, `MACHINE_IMPORT_INVALID`, `PLUGIN_*`, `PLACEMENT_*`,
+ * `ALLOCATION_CONFLICT`, ...) with paths into the spec.
  */
 export function createPlan(input: PlanInput): Plan {
   const { spec, storage, services } = validateSpec(input.spec, input.registry);
@@ -60,6 +71,7 @@ export function createPlan(input: PlanInput): Plan {
       hint: "Use the state folder of this deployment, or rename the deployment back.",
     });
   }
+  checkMachinesDeployable(spec, input.imports);
 
   const machinesByName = new Map(spec.machines.map((m) => [m.name, m]));
   const machineIndex = new Map(spec.machines.map((m, i) => [m.name, i]));
@@ -401,13 +413,18 @@ export function createPlan(input: PlanInput): Plan {
     );
     const files = [...m.files].sort((a, b) => cmp(a.name, b.name));
     const tcpPorts = [...m.ports].sort((a, b) => a - b);
-    const nixosImports = (spec_.nixosImports ?? []).map((source, i) => ({
-      source,
-      file: `machines/${f.name}/${i}-${source
-        .split("/")
-        .pop()!
-        .replace(/[^A-Za-z0-9._-]/g, "_")}`,
-    }));
+    const nixosImports = (spec_.nixosImports ?? []).map((source, i) => {
+      const read = input.imports?.get(source);
+      return {
+        source,
+        file: `machines/${f.name}/${i}-${source
+          .split("/")
+          .pop()!
+          .replace(/[^A-Za-z0-9._-]/g, "_")}`,
+        sha256: read?.ok ? read.sha256 : "",
+      };
+    });
+    const base = machineBase(spec_);
     const nixosModule = buildMachineModule({
       deployment: spec.name,
       machine: f.name,
@@ -419,6 +436,7 @@ export function createPlan(input: PlanInput): Plan {
       extra: spec_.nixos,
       extraPath: `machines[${machineIndex.get(f.name)}].nixos`,
       imports: nixosImports.map((x) => x.file),
+      base,
     });
     return {
       name: f.name,
@@ -431,6 +449,7 @@ export function createPlan(input: PlanInput): Plan {
         hostPublicKey: spec_.ssh.hostPublicKey.trim(),
         ...(spec_.ssh.identityFile ? { identityFile: spec_.ssh.identityFile } : {}),
       },
+      base,
       roles: f.roles,
       resources: { cpus: f.cpus, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB },
       used: m.used,
@@ -440,7 +459,8 @@ export function createPlan(input: PlanInput): Plan {
       secretFiles: files,
       nixosImports,
       nixosModule,
-      configHash: hashOf(nixosModule),
+      // An imported file's text is part of the machine's configuration: a change to it must reach the machine.
+      configHash: nixosImports.length === 0 ? hashOf(nixosModule) : hashOf({ nixosModule, imports: nixosImports }),
     };
   });
 

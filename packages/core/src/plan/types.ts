@@ -1,5 +1,6 @@
 import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
+import type { MachineBase } from "./deployable.js";
 import type { DnsRecord } from "./dns.js";
 
 /** Schema version of {@link Plan}. Bumped on any incompatible change. */
@@ -43,6 +44,8 @@ export interface PlannedMachine {
   zone?: string;
   /** SSH access (host key is public). */
   ssh: { user: string; port: number; hostPublicKey: string; identityFile?: string };
+  /** What the base system module (`nix/fediversity-base.nix`) is given: host name, stateVersion, sshd, boot. */
+  base: MachineBase;
   /** Effective roles. */
   roles: Array<"storage" | "services">;
   /** What the machine offers. */
@@ -59,9 +62,9 @@ export interface PlannedMachine {
   secretFiles: PlannedSecretFile[];
   /**
    * Module files the machine imports: `source` as given in the spec (relative to the config's folder), `file` where
-   * the renderer puts a copy in the deployment directory.
+   * the renderer puts a copy in the deployment directory, `sha256` of the text the plan was made with.
    */
-  nixosImports: Array<{ source: string; file: string }>;
+  nixosImports: Array<{ source: string; file: string; sha256: string }>;
   /** The machine's NixOS module (Nix text from the printer). */
   nixosModule: string;
   /** SHA-256 of `nixosModule` (what changed between plans). */

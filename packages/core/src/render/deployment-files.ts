@@ -1,7 +1,7 @@
 import { type NixInput, nix, printNixFile } from "../nix/index.js";
 import { nixops4Ssh } from "../nixops4/ssh-options.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
-import { SECRETS_INSTALLER_FILE, secretsInstallerModule } from "./secrets-installer.js";
+import { staticNixModules } from "./static-modules.js";
 
 /**
  * The NixOps4 member path of a machine in the generated root: `default.<machine>`, a composite whose one resource
@@ -24,14 +24,16 @@ export interface DeploymentFilesOptions {
 
 /**
  * The files of a deployment directory for a plan, by relative path: `flake.nix`, `deployment.nix`,
- * `machines/<name>.nix`, the secrets installer module and `plan.json`. Pure and deterministic.
+ * `machines/<name>.nix`, the SDK's static modules (`nix/fediversity-base.nix`, `nix/fediversity-secrets.nix`, read
+ * from the package) and `plan.json`. Deterministic; the imported module files are added by the caller
+ * (see {@link readMachineImports}).
  * @throws FediError `SPEC_INVALID` when a machine's SSH settings cannot be passed to NixOps4 (see {@link nixops4Ssh}).
  */
 export function deploymentFiles(plan: Plan, options: DeploymentFilesOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   files.set("flake.nix", flakeFile(plan));
   files.set("deployment.nix", deploymentModule(plan, options));
-  files.set(SECRETS_INSTALLER_FILE, secretsInstallerModule());
+  for (const [path, text] of staticNixModules()) files.set(path, text);
   for (const m of plan.machines) files.set(machineFile(m.name), m.nixosModule);
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
   return files;

@@ -149,7 +149,7 @@ const cases: Case[] = [
   ["services is not a list", (s) => void (s.services = {}), "SPEC_INVALID", "services"],
   [
     "machine extra nixos with a function",
-    (s) => void (s.machines[0].nixos = { boot: { x: () => 1 } }),
+    (s) => void (s.machines[0].nixos = { ...s.machines[0].nixos, boot: { x: () => 1 } }),
     "SPEC_INVALID",
     "machines[0].nixos",
   ],

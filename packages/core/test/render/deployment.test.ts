@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,13 +7,15 @@ import {
   createPlan,
   createRegistry,
   deploymentFiles,
+  type FediError,
   hasErrorCode,
   readMachineImports,
+  readNixosImports,
   writeDeploymentDir,
 } from "../../src/index.js";
 import { nix, nixEvalJson, nixParse, printNix } from "../../src/nix/index.js";
 import { requireNix } from "../../src/testing/index.js";
-import { machine, testPlugins } from "../fixtures/plugins.js";
+import { AUTHORIZED_KEY, machine, testPlugins } from "../fixtures/plugins.js";
 
 const registry = createRegistry(testPlugins);
 const spec = (): any => ({
@@ -57,14 +60,15 @@ describe("deployment directory", () => {
       "machines/store1.nix",
       "machines/web1.nix",
       "machines/web2.nix",
+      "nix/fediversity-base.nix",
       "nix/fediversity-secrets.nix",
       "plan.json",
     ]);
     const first = await writeDeploymentDir(dir, files);
-    expect(first.written).toHaveLength(7);
+    expect(first.written).toHaveLength(8);
     const again = await writeDeploymentDir(dir, deploymentFiles(createPlan({ spec: spec(), registry })));
     expect(again.written).toEqual([]);
-    expect(again.unchanged).toHaveLength(7);
+    expect(again.unchanged).toHaveLength(8);
 
     const changed = spec();
     changed.services[0].options.domain = "alpha2.example.org";
@@ -79,6 +83,7 @@ describe("deployment directory", () => {
   });
 
   it("leaves files it did not generate alone", async () => {
+    await mkdir(join(dir, "machines"), { recursive: true });
     await writeFile(join(dir, "machines", "hand-written.nix"), "{ }\n");
     const report = await writeDeploymentDir(dir, deploymentFiles(createPlan({ spec: spec(), registry })));
     expect(report.removed).toEqual([]);
@@ -194,7 +199,7 @@ describe("deployment directory", () => {
             ),
           },
           nix.attrs({
-            hostName: nix.ref("m.networking.hostName"),
+            base: nix.ref("m.fediversity.base"),
             platform: nix.ref("m.nixpkgs.hostPlatform"),
             ports: nix.ref("m.networking.firewall.allowedTCPPorts"),
             acme: nix.ref("m.security.acme"),
@@ -205,7 +210,14 @@ describe("deployment directory", () => {
       ),
     )) as Record<string, unknown>;
     expect(value).toEqual({
-      hostName: "web1",
+      base: {
+        hostName: "web1",
+        stateVersion: "25.05",
+        sshPort: 2222,
+        deployUser: "root",
+        authorizedKeys: [AUTHORIZED_KEY],
+        boot: { loader: "grub", devices: ["/dev/vda"] },
+      },
       platform: "x86_64-linux",
       ports: [80, 443],
       acme: {
@@ -213,7 +225,7 @@ describe("deployment directory", () => {
         defaults: { email: "ops@example.org", server: "https://acme-staging-v02.api.letsencrypt.org/directory" },
       },
       files: { "alpha-env": { owner: "webapp", group: "root", mode: "0400", neededBy: ["webapp.service"] } },
-      importCount: 2, // secrets installer, alpha (jobs runs on web2)
+      importCount: 4, // base system, secrets installer, alpha (jobs runs on web2), the spec's nixos data
     });
   });
 
@@ -234,15 +246,22 @@ describe("deployment directory", () => {
       await writeFile(join(configDir, "hardware-configuration.nix"), hardware);
       const s = spec();
       s.machines[1].nixosImports = ["hardware-configuration.nix"];
-      const plan = createPlan({ spec: s, registry });
+      delete s.machines[1].nixos; // the root file system now comes from the imported file
+      const imports = await readNixosImports(s, configDir);
+      const plan = createPlan({ spec: s, registry, imports });
       expect(plan.machines[1]!.nixosImports).toEqual([
-        { source: "hardware-configuration.nix", file: "machines/web1/0-hardware-configuration.nix" },
+        {
+          source: "hardware-configuration.nix",
+          file: "machines/web1/0-hardware-configuration.nix",
+          sha256: createHash("sha256").update(hardware).digest("hex"),
+        },
       ]);
       const files = deploymentFiles(plan);
       for (const [path, text] of await readMachineImports(plan, configDir)) files.set(path, text);
       const report = await writeDeploymentDir(out, files);
       expect(report.written).toContain("machines/web1/0-hardware-configuration.nix");
       expect(await readFile(join(out, "machines/web1/0-hardware-configuration.nix"), "utf8")).toBe(hardware);
+      expect((await stat(join(out, "machines/web1/0-hardware-configuration.nix"))).mode & 0o777).toBe(0o644);
       const machine = await readFile(join(out, "machines/web1.nix"), "utf8");
       expect(machine).toContain("../machines/web1/0-hardware-configuration.nix");
       const lib = nix.attrs({ mkDefault: nix.lambda("x", nix.ref("x")) });
@@ -269,16 +288,18 @@ describe("deployment directory", () => {
       const again = await writeDeploymentDir(out, deploymentFiles(createPlan({ spec: spec(), registry })));
       expect(again.removed).toContain("machines/web1/0-hardware-configuration.nix");
 
-      // a missing file is a clear error naming the spec path
-      s.machines[1].nixosImports = ["missing.nix"];
+      // a file changed after the plan is refused at render time: plan and deployment use the same text
+      await writeFile(join(configDir, "hardware-configuration.nix"), hardware.replace("vda1", "vdb1"));
       let error: unknown;
       try {
-        await readMachineImports(createPlan({ spec: s, registry }), configDir);
+        await readMachineImports(plan, configDir);
       } catch (e) {
         error = e;
       }
-      expect(hasErrorCode(error, "SPEC_INVALID")).toBe(true);
-      expect((error as { issues: Array<{ path: string }> }).issues[0]!.path).toBe("machines[1].nixosImports[0]");
+      expect(hasErrorCode(error, "MACHINE_IMPORT_INVALID")).toBe(true);
+      expect((error as FediError).issues).toEqual([
+        expect.objectContaining({ path: "machines[1].nixosImports[0]", code: "IMPORT_CHANGED" }),
+      ]);
     } finally {
       await rm(configDir, { recursive: true, force: true });
       await rm(out, { recursive: true, force: true });
