@@ -1,5 +1,5 @@
 import { FediError } from "../../errors.js";
-import { LOCAL_MACHINE, preflight } from "../../machine/index.js";
+import { type FactExpectations, LOCAL_MACHINE, preflight } from "../../machine/index.js";
 import { nixops4SshEnvironment } from "../../nixops4/index.js";
 import type { Plan, PlannedMachine } from "../../plan/types.js";
 import type { ApplyContext, ApplyStepDefinition } from "./context.js";
@@ -82,11 +82,22 @@ export function needsNixOps4(ctx: Pick<ApplyContext, "toApply" | "progress">): b
   return ctx.toApply.length > 0 && !(ctx.progress.has("storage-nodes") && ctx.progress.has("nixops4"));
 }
 
-/** What preflight expects of a machine: its system, the memory the plan uses, and free disk for new instances. */
-export function expectations(m: PlannedMachine, plan: Plan): { system: string; memoryMiB: number; diskGiB: number } {
+/**
+ * What preflight expects of a machine: its system, the memory the plan uses, free disk for new instances, the deploy
+ * user (a non-root one must have passwordless sudo and be trusted by the machine's Nix daemon) and — for a machine
+ * the SDK has not switched yet — the spec's `stateVersion`, which must equal the one the machine has now (after the
+ * first switch the machine runs the SDK's configuration, which sets it).
+ */
+export function expectations(m: PlannedMachine, plan: Plan): FactExpectations {
   const fresh = new Set([...plan.diff.added, ...plan.diff.moved.map((x) => x.instance)]);
   const disk = plan.instances
     .filter((i) => i.machine === m.name && fresh.has(i.name))
     .reduce((s, i) => s + i.requirements.diskGiB, 0);
-  return { system: m.system, memoryMiB: m.used.memoryMiB, diskGiB: Math.max(1, disk) };
+  return {
+    system: m.system,
+    memoryMiB: m.used.memoryMiB,
+    diskGiB: Math.max(1, disk),
+    user: m.ssh.user,
+    ...(plan.diff.machinesAdded.includes(m.name) ? { stateVersion: m.base.stateVersion } : {}),
+  };
 }

@@ -57,16 +57,26 @@ describe("preflight: what a machine must provide", () => {
       ],
     );
     const [store1, web1, web2] = ["store1", "web1", "web2"].map((n) => plan.machines.find((m) => m.name === n)!);
-    expect(expectations(web1!, plan)).toEqual({ system: web1!.system, memoryMiB: web1!.used.memoryMiB, diskGiB: 7 });
+    expect(expectations(web1!, plan)).toEqual({
+      system: web1!.system,
+      memoryMiB: web1!.used.memoryMiB,
+      diskGiB: 7,
+      user: "root",
+      stateVersion: "25.05", // a machine new to the deployment: its current stateVersion must be the spec's
+    });
     expect(expectations(web2!, plan).diskGiB).toBe(1); // the worker needs 1 GiB
     expect(expectations(store1!, plan)).toEqual({
       system: store1!.system,
       memoryMiB: store1!.used.memoryMiB,
       diskGiB: 1,
+      user: "root",
+      stateVersion: "25.05",
     });
     expect(store1!.used.memoryMiB).toBeGreaterThanOrEqual(512); // the storage node's share counts as used
-    const settled = { ...plan, diff: { ...plan.diff, added: [], moved: [] } };
+    const settled = { ...plan, diff: { ...plan.diff, added: [], moved: [], machinesAdded: [] } };
     expect(expectations(web1!, settled).diskGiB).toBe(1); // nothing new on the machine
+    // switched before: it runs the SDK's configuration, which sets the spec's stateVersion
+    expect(expectations(web1!, settled).stateVersion).toBeUndefined();
   });
 });
 

@@ -17,7 +17,7 @@ import {
   StateStore,
 } from "../../../src/index.js";
 import { hashOf } from "../../../src/plan/allocate.js";
-import { HOST_KEY, testPlugins } from "../../fixtures/plugins.js";
+import { HOST_KEY, machine, testPlugins } from "../../fixtures/plugins.js";
 import { DOUBLE } from "../../nixops4/helpers.js";
 
 /** The test plugins' registry (webapp, worker, toystore). */
@@ -29,13 +29,8 @@ export function machineAt(
   ssh: { port: number; hostPublicKey?: string; identityFile?: string },
   extra: Record<string, unknown> = {},
 ) {
-  return {
-    name,
-    host: "127.0.0.1",
-    ssh: { hostPublicKey: HOST_KEY, ...ssh },
-    resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 },
-    ...extra,
-  };
+  // deployable as `fedi adopt` would leave it (stateVersion, boot loader, root file system, authorized key)
+  return machine(name, "127.0.0.1", { ...extra, ssh: { hostPublicKey: HOST_KEY, ...ssh } });
 }
 
 /** A plan of one webapp on the first machine, toystore storage, no state. */
