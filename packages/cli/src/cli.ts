@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
         io.stdout.write(mainHelp(COMMANDS, CLI_VERSION, out));
         return EXIT.ok;
       }
-      const unknown = tokens.find((t) => t.kind === "option" && !(t.name in GLOBAL_OPTIONS));
+      const unknown = tokens.find((t) => t.kind === "option" && !Object.hasOwn(GLOBAL_OPTIONS, t.name));
       if (unknown && unknown.kind === "option")
         throw usage(`Unknown option '${unknown.rawName}'.`, "Run `fedi --help` for the options.");
       io.stderr.write(mainHelp(COMMANDS, CLI_VERSION, err));

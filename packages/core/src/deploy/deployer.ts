@@ -16,6 +16,7 @@ import { ensureSecrets, redactor, type SecretStore } from "../secrets/index.js";
 import { stateFromPlan } from "../state/from-plan.js";
 import type { StateStore } from "../state/store.js";
 import type { DeploymentState } from "../state/types.js";
+import { ownValue } from "../util/own.js";
 import { type CheckResult, runHealthCheck } from "./health-checks.js";
 import { syncSecretFiles } from "./secret-files.js";
 import { type SshAuthOptions, sshTarget } from "./targets.js";
@@ -438,7 +439,7 @@ export class Deployer {
         options.signal ? { signal: options.signal } : {},
       );
       const machines = plan.machines.map((m) => {
-        const f = facts.facts[m.name];
+        const f = ownValue(facts.facts, m.name);
         const unreachable = facts.problems.find((p) => p.machine === m.name && p.check === "ssh");
         return f
           ? { machine: m.name, reachable: true, facts: { ...f } as Record<string, unknown> }

@@ -1,4 +1,5 @@
 import { FediError, isFediError } from "../errors.js";
+import { recordFromEntries } from "../util/own.js";
 import { checkFacts, type FactExpectations, gatherFacts, type PreflightFacts, type PreflightProblem } from "./facts.js";
 import type { MachinePool } from "./pool.js";
 import type { SshTarget } from "./target.js";
@@ -25,7 +26,7 @@ export interface PreflightOptions {
 export interface PreflightReport {
   /** True when no machine has a problem. */
   ok: boolean;
-  /** Facts by machine name (reachable machines only). */
+  /** Facts by machine name (reachable machines only); read it with `Object.hasOwn` (a machine may be `constructor`). */
   facts: Record<string, PreflightFacts>;
   /** All problems, in the order of the machines given. */
   problems: PreflightProblem[];
@@ -73,10 +74,9 @@ export async function preflight(
       return { target, facts, problems };
     }),
   );
-  const facts: Record<string, PreflightFacts> = {};
+  const facts = recordFromEntries(results.flatMap((r) => (r.facts ? [[r.target.machine, r.facts] as const] : [])));
   const problems: PreflightProblem[] = [];
   for (const result of results) {
-    if (result.facts) facts[result.target.machine] = result.facts;
     problems.push(...result.problems);
   }
   return { ok: problems.length === 0, facts, problems };
