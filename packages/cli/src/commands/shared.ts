@@ -51,13 +51,29 @@ export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithStat
 
 /** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves`. */
 export async function planFromFlags(ctx: CommandContext): Promise<LoadedWithState & PlannedDeployment> {
-  const loaded = await loadFromFlags(ctx);
+  return planLoaded(ctx, await loadFromFlags(ctx));
+}
+
+/** Plans a loaded config against its state, honouring `--allow-moves`. */
+export async function planLoaded(
+  ctx: CommandContext,
+  loaded: LoadedWithState,
+): Promise<LoadedWithState & PlannedDeployment> {
   const planned = await planDeployment({
     ...loaded,
     allowMoves: ctx.flags["allow-moves"] === true,
     events: ctx.events,
   });
   return { ...loaded, ...planned };
+}
+
+/**
+ * Runs `fn` holding the lock of the state folder, as every command that writes the deployment folder or the state
+ * does (`apply` takes it inside the Deployer). `command` names the holder to a run that finds the lock taken.
+ * @throws FediError `STATE_LOCKED` when another run holds it.
+ */
+export function withStateLock<T>(stateDir: string, command: string, fn: () => Promise<T>): Promise<T> {
+  return new StateStore(stateDir).withLock(fn, { command });
 }
 
 /** The secret store of a state folder (`<state>/secrets`, one 0600 file per secret). */
