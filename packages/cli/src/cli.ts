@@ -3,6 +3,7 @@ import { FediError, FediEvents } from "@fediversity/core";
 import { COMMANDS, findCommand } from "./commands/index.js";
 import type { Command, CommandContext, OptionSpec } from "./commands/types.js";
 import { commandHelp, mainHelp } from "./output/help.js";
+import { withConsoleOnStderr } from "./terminal/console.js";
 import { EXIT, GLOBAL_OPTIONS } from "./terminal/global-options.js";
 import type { CliIo } from "./terminal/io.js";
 import { printProgress } from "./terminal/progress.js";
@@ -104,7 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       configAlias: options.libraryEntry ? { "@fediversity/cli": options.libraryEntry } : {},
     };
     try {
-      return await command.run(ctx);
+      // With --json, stdout carries one JSON document: whatever config or plugin code prints goes to stderr.
+      return jsonRequested ? await withConsoleOnStderr(() => command.run(ctx)) : await command.run(ctx);
     } finally {
       stop();
     }

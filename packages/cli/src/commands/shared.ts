@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Deployer, FileSecretStore, StateStore } from "@fediversity/core";
+import { Deployer, FediError, FileSecretStore, StateStore } from "@fediversity/core";
 import {
   type LoadedDeployment,
   loadDeployment,
@@ -40,12 +40,34 @@ export function stringFlag(
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * The config time limit from `FEDI_CONFIG_TIMEOUT_MS` (a positive number of milliseconds), if set.
+ * @throws FediError `USAGE` when it is set to anything else.
+ */
+export function configTimeoutMs(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const text = env.FEDI_CONFIG_TIMEOUT_MS;
+  if (text === undefined || text === "") return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new FediError("USAGE", `FEDI_CONFIG_TIMEOUT_MS is '${text}', not a number of milliseconds.`, {
+      hint: "Set it to a positive whole number, e.g. FEDI_CONFIG_TIMEOUT_MS=60000, or unset it (default 30000).",
+    });
+  }
+  return ms;
+}
+
 /** A loaded config with its registry and the state folder (`--state`, else `.fedi/` next to the config). */
 export type LoadedWithState = LoadedDeployment & { stateDir: string };
 
 /** Loads the config named by `--config` (or the nearest one) and resolves the state folder from `--state`. */
 export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithState> {
-  const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
+  const loaded = await loadDeployment(
+    ctx.io.cwd,
+    stringFlag(ctx.flags, "config"),
+    ctx.configAlias,
+    ctx.events,
+    configTimeoutMs(ctx.io.env),
+  );
   return { ...loaded, stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")) };
 }
 
