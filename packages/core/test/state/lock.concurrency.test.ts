@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostTag } from "../../src/util/temp-files.js";
+import { bundleForChild } from "../fixtures/bundle.js";
 
 const PROCESSES = 24;
 const TRIALS = 10;
@@ -18,20 +18,7 @@ let dir = "";
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "fedi-lock-race-"));
   // Plain JavaScript for the children (no TypeScript loader per process: 24 of them start at once).
-  await build({
-    entry: { store: resolve(import.meta.dirname, "../../src/state/store.ts") },
-    format: ["esm"],
-    outDir: join(dir, "bundle"),
-    outExtension: () => ({ js: ".mjs" }),
-    platform: "node",
-    target: "node20",
-    noExternal: [/./],
-    splitting: false,
-    dts: false,
-    sourcemap: false,
-    silent: true,
-    config: false,
-  });
+  await bundleForChild(resolve(import.meta.dirname, "../../src/state/store.ts"), join(dir, "bundle"));
   await writeFile(
     join(dir, "child.mjs"),
     `
