@@ -18,6 +18,9 @@ import {
 } from "../../src/nix/index.js";
 import { requireNix } from "../../src/testing/require-nix.js";
 import { bundleForChild } from "../fixtures/bundle.js";
+import { announceSkip, isRoot } from "../fixtures/privileges.js";
+
+if (!isRoot()) announceSkip("nix-instantiate as nobody (1 test)", "it needs root to start a process as another user");
 
 let hasNix = false;
 let dir = "";
