@@ -145,280 +145,266 @@ export class Deployer {
           );
       },
     });
+    // The lock names this run to another that finds it taken.
+    const lockOptions = { command: `apply ${plan.deployment.name}` };
     try {
-      await o.state.withLock(
-        async () => {
-          const prev = await o.state.read(plan.deployment.name);
-          const current: Plan = { ...plan, diff: diffAgainstState(plan, prev) };
-          const planHash = hashOf({ ...plan, diff: null });
-          const done = new Set(prev.progress?.planHash === planHash ? prev.progress.completed : []);
-          if (current.diff.upToDate && !options.all && done.size === 0) {
-            report.upToDate = true;
+      await o.state.withLock(async () => {
+        const prev = await o.state.read(plan.deployment.name);
+        const current: Plan = { ...plan, diff: diffAgainstState(plan, prev) };
+        const planHash = hashOf({ ...plan, diff: null });
+        const done = new Set(prev.progress?.planHash === planHash ? prev.progress.completed : []);
+        if (current.diff.upToDate && !options.all && done.size === 0) {
+          report.upToDate = true;
+          return;
+        }
+        if (
+          (current.diff.removed.length > 0 || current.diff.moved.length > 0) &&
+          options.confirm &&
+          !(await options.confirm(current))
+        ) {
+          throw new FediError("CANCELLED", "Nothing was changed: the removals and moves were not confirmed.", {
+            hint: "Re-run and confirm, or pass --yes.",
+          });
+        }
+        const progress: DeploymentState = {
+          ...prev,
+          progress: { planHash, completed: [...done], startedAt: prev.progress?.startedAt ?? new Date().toISOString() },
+        };
+        const targets = new Map(current.machines.map((m) => [m.name, sshTarget(m, o.ssh)]));
+        // Machines whose secret files changed, with the files; a run that resumes after the upload step knows only
+        // the machines (recorded as `uploaded:<machine>` in the progress) and reinstalls all their files.
+        const uploadedOn = new Map<string, string[] | "all">(
+          [...done].filter((d) => d.startsWith("uploaded:")).map((d) => [d.slice("uploaded:".length), "all"]),
+        );
+        // Records a finished step (or an `uploaded:<machine>` marker) so that a later run of the same plan resumes.
+        // Writes are chained, each taking the latest set, so parallel uploads cannot overwrite a newer record.
+        let recorded = Promise.resolve();
+        const record = (marker: string): Promise<void> => {
+          done.add(marker);
+          recorded = recorded.then(() => {
+            progress.progress = { ...progress.progress!, completed: [...done] };
+            return o.state.write(progress);
+          });
+          return recorded;
+        };
+        const step = async (name: ApplyStep, fn: () => Promise<string | undefined>, resumable = true) => {
+          if (signal?.aborted) throw cancelled();
+          if (resumable && done.has(name)) {
+            report.steps.push({ step: name, status: "skipped", summary: "finished by an earlier run", durationMs: 0 });
             return;
           }
-          if (
-            (current.diff.removed.length > 0 || current.diff.moved.length > 0) &&
-            options.confirm &&
-            !(await options.confirm(current))
-          ) {
-            throw new FediError("CANCELLED", "Nothing was changed: the removals and moves were not confirmed.", {
-              hint: "Re-run and confirm, or pass --yes.",
+          const t0 = Date.now();
+          this.events.report("step.start", { step: name, description: STEP_DESCRIPTIONS[name] });
+          try {
+            const summary = await fn();
+            const durationMs = Date.now() - t0;
+            report.steps.push({
+              step: name,
+              status: summary === undefined ? "skipped" : "done",
+              summary: summary ?? "nothing to do",
+              durationMs,
             });
+            this.events.report("step.end", {
+              step: name,
+              ok: true,
+              durationMs,
+              skipped: summary === undefined,
+              summary: summary ?? "nothing to do",
+            });
+            if (resumable) await record(name);
+          } catch (error) {
+            const durationMs = Date.now() - t0;
+            const message = isFediError(error) ? error.message : String(error);
+            report.steps.push({ step: name, status: "failed", summary: message, durationMs });
+            this.events.report("step.end", { step: name, ok: false, durationMs, summary: message }, { level: "error" });
+            throw error;
           }
-          const progress: DeploymentState = {
-            ...prev,
-            progress: {
-              planHash,
-              completed: [...done],
-              startedAt: prev.progress?.startedAt ?? new Date().toISOString(),
-            },
-          };
-          const targets = new Map(current.machines.map((m) => [m.name, sshTarget(m, o.ssh)]));
-          // Machines whose secret files changed, with the files; a run that resumes after the upload step knows only
-          // the machines (recorded as `uploaded:<machine>` in the progress) and reinstalls all their files.
-          const uploadedOn = new Map<string, string[] | "all">(
-            [...done].filter((d) => d.startsWith("uploaded:")).map((d) => [d.slice("uploaded:".length), "all"]),
-          );
-          // Records a finished step (or an `uploaded:<machine>` marker) so that a later run of the same plan resumes.
-          // Writes are chained, each taking the latest set, so parallel uploads cannot overwrite a newer record.
-          let recorded = Promise.resolve();
-          const record = (marker: string): Promise<void> => {
-            done.add(marker);
-            recorded = recorded.then(() => {
-              progress.progress = { ...progress.progress!, completed: [...done] };
-              return o.state.write(progress);
+        };
+
+        // Storage nodes first: the storage runtime needs them running before it can create buckets and keys.
+        const toApply = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
+        const storageNodes = new Set(current.storage.nodes.map((n) => n.machine));
+        const driver = new NixOps4Driver({
+          cwd: o.deployDir,
+          ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
+          ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
+          hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
+          redact: (t) => this.#redact(t),
+          onLine: (line) =>
+            this.events.report(
+              "nixops4.line",
+              { stream: line.stream, text: line.text },
+              { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
+            ),
+        });
+        const runNixOps4 = async (machines: string[]) => {
+          if (machines.length === 0) return undefined;
+          const members = machines.map(memberPath);
+          report.applied.push(...members);
+          const r = await driver.apply({ members, showTrace: true, ...(signal ? { signal } : {}) });
+          return `${machines.length} machine(s) switched in ${Math.round(r.durationMs / 1000)} s`;
+        };
+
+        await step(
+          "render",
+          async () => {
+            const files = deploymentFiles(current);
+            for (const [path, text] of await readMachineImports(current, o.configDir ?? process.cwd()))
+              files.set(path, text);
+            const written = await writeDeploymentDir(o.deployDir, files);
+            this.events.report("render.written", { dir: o.deployDir, ...written });
+            const repo = await prepareDeploymentRepo(o.deployDir, {
+              message: `fedi apply: ${current.deployment.name}`,
             });
-            return recorded;
-          };
-          const step = async (name: ApplyStep, fn: () => Promise<string | undefined>, resumable = true) => {
-            if (signal?.aborted) throw cancelled();
-            if (resumable && done.has(name)) {
-              report.steps.push({
-                step: name,
-                status: "skipped",
-                summary: "finished by an earlier run",
-                durationMs: 0,
-              });
-              return;
-            }
-            const t0 = Date.now();
-            this.events.report("step.start", { step: name, description: STEP_DESCRIPTIONS[name] });
-            try {
-              const summary = await fn();
-              const durationMs = Date.now() - t0;
-              report.steps.push({
-                step: name,
-                status: summary === undefined ? "skipped" : "done",
-                summary: summary ?? "nothing to do",
-                durationMs,
-              });
-              this.events.report("step.end", {
-                step: name,
-                ok: true,
-                durationMs,
-                skipped: summary === undefined,
-                summary: summary ?? "nothing to do",
-              });
-              if (resumable) await record(name);
-            } catch (error) {
-              const durationMs = Date.now() - t0;
-              const message = isFediError(error) ? error.message : String(error);
-              report.steps.push({ step: name, status: "failed", summary: message, durationMs });
-              this.events.report(
-                "step.end",
-                { step: name, ok: false, durationMs, summary: message },
-                { level: "error" },
-              );
-              throw error;
-            }
-          };
+            return `${written.written.length} file(s) written, ${written.removed.length} removed; commit ${repo.commit.slice(0, 12)}`;
+          },
+          false,
+        );
 
-          // Storage nodes first: the storage runtime needs them running before it can create buckets and keys.
-          const toApply = options.all ? current.machines.map((m) => m.name) : current.diff.machinesChanged;
-          const storageNodes = new Set(current.storage.nodes.map((n) => n.machine));
-          const driver = new NixOps4Driver({
-            cwd: o.deployDir,
-            ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
-            ...(o.nixops4?.env ? { env: o.nixops4.env } : {}),
-            hosts: Object.fromEntries(current.machines.map((m) => [m.name, m.host])),
-            redact: (t) => this.#redact(t),
-            onLine: (line) =>
-              this.events.report(
-                "nixops4.line",
-                { stream: line.stream, text: line.text },
-                { level: "debug", ...(line.machine ? { machine: line.machine } : {}) },
-              ),
-          });
-          const runNixOps4 = async (machines: string[]) => {
-            if (machines.length === 0) return undefined;
-            const members = machines.map(memberPath);
-            report.applied.push(...members);
-            const r = await driver.apply({ members, showTrace: true, ...(signal ? { signal } : {}) });
-            return `${machines.length} machine(s) switched in ${Math.round(r.durationMs / 1000)} s`;
-          };
+        await step(
+          "secrets",
+          async () => {
+            const r = await ensureSecrets(o.secrets, current.secrets);
+            for (const name of r.created) this.events.report("secret.generated", { name });
+            this.#redact = await redactor(o.secrets);
+            return `${r.created.length} generated, ${r.kept.length} kept`;
+          },
+          false,
+        );
 
-          await step(
-            "render",
-            async () => {
-              const files = deploymentFiles(current);
-              for (const [path, text] of await readMachineImports(current, o.configDir ?? process.cwd()))
-                files.set(path, text);
-              const written = await writeDeploymentDir(o.deployDir, files);
-              this.events.report("render.written", { dir: o.deployDir, ...written });
-              const repo = await prepareDeploymentRepo(o.deployDir, {
-                message: `fedi apply: ${current.deployment.name}`,
-              });
-              return `${written.written.length} file(s) written, ${written.removed.length} removed; commit ${repo.commit.slice(0, 12)}`;
-            },
-            false,
-          );
-
-          await step(
-            "secrets",
-            async () => {
-              const r = await ensureSecrets(o.secrets, current.secrets);
-              for (const name of r.created) this.events.report("secret.generated", { name });
-              this.#redact = await redactor(o.secrets);
-              return `${r.created.length} generated, ${r.kept.length} kept`;
-            },
-            false,
-          );
-
-          await step(
-            "preflight",
-            async () => {
-              const machines = current.machines.map((m) => ({
-                target: targets.get(m.name)!,
-                expect: expectations(m, current),
-              }));
-              // NixOps4 missing: stop before anything on the machines changes
-              if (toApply.length > 0 && !(done.has("storage-nodes") && done.has("nixops4"))) await driver.locate();
-              let checked = 0;
-              const r = await preflight(pool, machines, {
-                ...(signal ? { signal } : {}),
-                onMachine: (machine, facts) => {
-                  checked += 1;
-                  this.events.report(
-                    "step.progress",
-                    { step: "preflight", done: checked, total: current.machines.length, message: machine },
-                    { machine },
-                  );
-                  if (facts)
-                    this.events.report(
-                      "preflight.facts",
-                      {
-                        system: facts.system,
-                        memoryMiB: facts.memoryMiB,
-                        freeDiskGiB: facts.freeDiskGiB,
-                        isNixOS: facts.isNixOS,
-                      },
-                      { machine },
-                    );
-                },
-              });
-              for (const p of r.problems) {
-                this.events.report(
-                  "preflight.problem",
-                  { check: p.check, expected: p.expected, actual: p.actual, hint: p.hint },
-                  { level: "error", machine: p.machine },
-                );
-              }
-              if (!r.ok) {
-                throw new FediError(
-                  "PREFLIGHT_FAILED",
-                  `${r.problems.length} problem(s) on ${new Set(r.problems.map((p) => p.machine)).size} machine(s); nothing was changed.`,
-                  {
-                    issues: r.problems.map((p) => ({
-                      path: `machines.${p.machine}`,
-                      message: `${p.check}: expected ${p.expected}, found ${p.actual}. ${p.hint}`,
-                      code: p.code ?? p.check,
-                    })),
-                    hint: "Fix every problem listed, then run apply again.",
-                  },
-                );
-              }
-              return `${current.machines.length} machine(s) ready`;
-            },
-            false,
-          );
-
-          await step("upload", async () => {
-            let synced = 0;
-            const results = await Promise.all(
-              current.machines.map(async (m) => {
-                const r = await syncSecretFiles(pool, targets.get(m.name)!, m, o.secrets, {
-                  ...(signal ? { signal } : {}),
-                  onUpload: (file, path) => this.events.report("secret.uploaded", { file, path }, { machine: m.name }),
-                });
-                if (r.uploaded.length > 0 || r.removed.length > 0) {
-                  uploadedOn.set(m.name, r.uploaded);
-                  await record(`uploaded:${m.name}`); // kept even if another machine's upload fails
-                }
-                synced += 1;
+        await step(
+          "preflight",
+          async () => {
+            const machines = current.machines.map((m) => ({
+              target: targets.get(m.name)!,
+              expect: expectations(m, current),
+            }));
+            // NixOps4 missing: stop before anything on the machines changes
+            if (toApply.length > 0 && !(done.has("storage-nodes") && done.has("nixops4"))) await driver.locate();
+            let checked = 0;
+            const r = await preflight(pool, machines, {
+              ...(signal ? { signal } : {}),
+              onMachine: (machine, facts) => {
+                checked += 1;
                 this.events.report(
                   "step.progress",
-                  { step: "upload", done: synced, total: current.machines.length, message: m.name },
-                  { machine: m.name },
+                  { step: "preflight", done: checked, total: current.machines.length, message: machine },
+                  { machine },
                 );
-                return r;
-              }),
-            );
-            const up = results.reduce((n, r) => n + r.uploaded.length, 0);
-            const rm = results.reduce((n, r) => n + r.removed.length, 0);
-            return up + rm === 0 ? undefined : `${up} file(s) uploaded, ${rm} removed`;
-          });
-
-          await step("storage-nodes", () => runNixOps4(toApply.filter((m) => storageNodes.has(m))));
-
-          await step("storage", async () => {
-            const storage = o.registry.storage(current.storage.kind);
-            if (!storage?.runtime) return undefined;
-            const steps = await storage.runtime.provision(await this.#storageInput(current, pool, signal));
-            for (const s of steps) this.events.report("storage.step", s);
-            return steps.map((s) => s.summary).join("; ") || "storage up to date";
-          });
-
-          await step("nixops4", () => runNixOps4(toApply.filter((m) => !storageNodes.has(m))));
-
-          await step("activate", async () => {
-            if (uploadedOn.size === 0) return undefined;
-            for (const [name, files] of uploadedOn) {
-              const m = current.machines.find((x) => x.name === name);
-              if (!m) continue;
-              const units = [
-                ...new Set(
-                  m.secretFiles.filter((f) => files === "all" || files.includes(f.name)).flatMap((f) => f.neededBy),
-                ),
-              ].sort();
-              const command = [
-                "systemctl restart fediversity-secrets.service",
-                ...(units.length ? [`systemctl try-restart ${units.map(shellQuote).join(" ")}`] : []),
-              ].join(" && ");
-              await pool.execChecked(targets.get(name)!, command, { idempotent: true, ...(signal ? { signal } : {}) });
+                if (facts)
+                  this.events.report(
+                    "preflight.facts",
+                    {
+                      system: facts.system,
+                      memoryMiB: facts.memoryMiB,
+                      freeDiskGiB: facts.freeDiskGiB,
+                      isNixOS: facts.isNixOS,
+                    },
+                    { machine },
+                  );
+              },
+            });
+            for (const p of r.problems) {
+              this.events.report(
+                "preflight.problem",
+                { check: p.check, expected: p.expected, actual: p.actual, hint: p.hint },
+                { level: "error", machine: p.machine },
+              );
             }
-            return `secrets reinstalled on ${uploadedOn.size} machine(s)`;
-          });
-
-          await step("verify", async () => {
-            report.checks = await this.#verify(current, pool, targets, signal, undefined, true, true);
-            const failed = report.checks.filter((c) => !c.ok);
-            if (failed.length > 0) {
+            if (!r.ok) {
               throw new FediError(
-                "VERIFY_FAILED",
-                `${failed.length} of ${report.checks.length} check(s) failed after apply.`,
+                "PREFLIGHT_FAILED",
+                `${r.problems.length} problem(s) on ${new Set(r.problems.map((p) => p.machine)).size} machine(s); nothing was changed.`,
                 {
-                  issues: failed.map((c) => ({ path: `${c.machine}/${c.owner}`, message: `${c.check}: ${c.detail}` })),
-                  hint: "Look at the failing units with `journalctl -u <unit>` on the machine; re-run apply to verify again.",
+                  issues: r.problems.map((p) => ({
+                    path: `machines.${p.machine}`,
+                    message: `${p.check}: expected ${p.expected}, found ${p.actual}. ${p.hint}`,
+                    code: p.code ?? p.check,
+                  })),
+                  hint: "Fix every problem listed, then run apply again.",
                 },
               );
             }
-            return `${report.checks.length} check(s) passed`;
-          });
+            return `${current.machines.length} machine(s) ready`;
+          },
+          false,
+        );
 
-          await o.state.write(stateFromPlan(current, prev, new Date()));
-        },
-        { command: `apply ${plan.deployment.name}` },
-      );
+        await step("upload", async () => {
+          let synced = 0;
+          const results = await Promise.all(
+            current.machines.map(async (m) => {
+              const r = await syncSecretFiles(pool, targets.get(m.name)!, m, o.secrets, {
+                ...(signal ? { signal } : {}),
+                onUpload: (file, path) => this.events.report("secret.uploaded", { file, path }, { machine: m.name }),
+              });
+              if (r.uploaded.length > 0 || r.removed.length > 0) {
+                uploadedOn.set(m.name, r.uploaded);
+                await record(`uploaded:${m.name}`); // kept even if another machine's upload fails
+              }
+              synced += 1;
+              this.events.report(
+                "step.progress",
+                { step: "upload", done: synced, total: current.machines.length, message: m.name },
+                { machine: m.name },
+              );
+              return r;
+            }),
+          );
+          const up = results.reduce((n, r) => n + r.uploaded.length, 0);
+          const rm = results.reduce((n, r) => n + r.removed.length, 0);
+          return up + rm === 0 ? undefined : `${up} file(s) uploaded, ${rm} removed`;
+        });
+
+        await step("storage-nodes", () => runNixOps4(toApply.filter((m) => storageNodes.has(m))));
+
+        await step("storage", async () => {
+          const storage = o.registry.storage(current.storage.kind);
+          if (!storage?.runtime) return undefined;
+          const steps = await storage.runtime.provision(await this.#storageInput(current, pool, signal));
+          for (const s of steps) this.events.report("storage.step", s);
+          return steps.map((s) => s.summary).join("; ") || "storage up to date";
+        });
+
+        await step("nixops4", () => runNixOps4(toApply.filter((m) => !storageNodes.has(m))));
+
+        await step("activate", async () => {
+          if (uploadedOn.size === 0) return undefined;
+          for (const [name, files] of uploadedOn) {
+            const m = current.machines.find((x) => x.name === name);
+            if (!m) continue;
+            const units = [
+              ...new Set(
+                m.secretFiles.filter((f) => files === "all" || files.includes(f.name)).flatMap((f) => f.neededBy),
+              ),
+            ].sort();
+            const command = [
+              "systemctl restart fediversity-secrets.service",
+              ...(units.length ? [`systemctl try-restart ${units.map(shellQuote).join(" ")}`] : []),
+            ].join(" && ");
+            await pool.execChecked(targets.get(name)!, command, { idempotent: true, ...(signal ? { signal } : {}) });
+          }
+          return `secrets reinstalled on ${uploadedOn.size} machine(s)`;
+        });
+
+        await step("verify", async () => {
+          report.checks = await this.#verify(current, pool, targets, signal, undefined, true, true);
+          const failed = report.checks.filter((c) => !c.ok);
+          if (failed.length > 0) {
+            throw new FediError(
+              "VERIFY_FAILED",
+              `${failed.length} of ${report.checks.length} check(s) failed after apply.`,
+              {
+                issues: failed.map((c) => ({ path: `${c.machine}/${c.owner}`, message: `${c.check}: ${c.detail}` })),
+                hint: "Look at the failing units with `journalctl -u <unit>` on the machine; re-run apply to verify again.",
+              },
+            );
+          }
+          return `${report.checks.length} check(s) passed`;
+        });
+
+        await o.state.write(stateFromPlan(current, prev, new Date()));
+      }, lockOptions);
     } catch (error) {
       const message = isFediError(error) ? error.message : String(error);
       this.events.report(
