@@ -18,6 +18,7 @@ import { type SshdFixture, startSshd } from "../fixtures/sshd.js";
 
 // Giving an uploaded file to another owner (nobody) needs root.
 if (!isRoot()) announceSkip("sftp uploads owned by another user (2 tests)", "they need root to change a file's owner");
+const asRoot = isRoot() ? it : it.skip;
 
 // sshd runs on this machine, so the "remote" files are checked directly on the local file system.
 let sshd: SshdFixture;
@@ -42,23 +43,20 @@ async function tempFiles(folder: string, target: string): Promise<string[]> {
 }
 
 describe("uploadFile", () => {
-  it.runIf(isRoot())(
-    "uploads with mode 0400 and owner/group by name, creating parent folders with mkdirMode",
-    async () => {
-      const target = join(dir, "secrets", "nested", "db-password");
-      await conn.uploadFile(target, "s3cr3t\n", { mode: 0o400, owner: "nobody", group: "nogroup", mkdirMode: 0o700 });
-      const info = await stat(target);
-      expect(info.mode & 0o7777).toBe(0o400);
-      expect(info.uid).toBe(65534); // nobody
-      expect(info.gid).toBe(65534); // nogroup
-      expect(await readFile(target, "utf8")).toBe("s3cr3t\n");
-      expect((await stat(join(dir, "secrets"))).mode & 0o777).toBe(0o700);
-      expect((await stat(join(dir, "secrets", "nested"))).mode & 0o777).toBe(0o700);
-      expect(await tempFiles(join(dir, "secrets", "nested"), target)).toEqual([]);
-    },
-  );
+  asRoot("uploads with mode 0400 and owner/group by name, creating parent folders with mkdirMode", async () => {
+    const target = join(dir, "secrets", "nested", "db-password");
+    await conn.uploadFile(target, "s3cr3t\n", { mode: 0o400, owner: "nobody", group: "nogroup", mkdirMode: 0o700 });
+    const info = await stat(target);
+    expect(info.mode & 0o7777).toBe(0o400);
+    expect(info.uid).toBe(65534); // nobody
+    expect(info.gid).toBe(65534); // nogroup
+    expect(await readFile(target, "utf8")).toBe("s3cr3t\n");
+    expect((await stat(join(dir, "secrets"))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, "secrets", "nested"))).mode & 0o777).toBe(0o700);
+    expect(await tempFiles(join(dir, "secrets", "nested"), target)).toEqual([]);
+  });
 
-  it.runIf(isRoot())("defaults the group to the owner's primary group and the mode to 0600", async () => {
+  asRoot("defaults the group to the owner's primary group and the mode to 0600", async () => {
     const target = join(dir, "owned-by-nobody");
     await conn.uploadFile(target, Buffer.from([1, 2, 3]), { owner: "nobody" });
     const info = await stat(target);
