@@ -3,6 +3,7 @@ import { FediError, FediEvents } from "@fediversity/core";
 import { COMMANDS, findCommand } from "./commands/index.js";
 import type { Command, CommandContext, OptionSpec } from "./commands/types.js";
 import { commandHelp, mainHelp } from "./output/help.js";
+import { withConsoleOnStderr } from "./terminal/console.js";
 import { EXIT, GLOBAL_OPTIONS } from "./terminal/global-options.js";
 import type { CliIo } from "./terminal/io.js";
 import { printProgress } from "./terminal/progress.js";
@@ -65,7 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
         io.stdout.write(mainHelp(COMMANDS, CLI_VERSION, out));
         return EXIT.ok;
       }
-      const unknown = tokens.find((t) => t.kind === "option" && !(t.name in GLOBAL_OPTIONS));
+      const unknown = tokens.find((t) => t.kind === "option" && !Object.hasOwn(GLOBAL_OPTIONS, t.name));
       if (unknown && unknown.kind === "option")
         throw usage(`Unknown option '${unknown.rawName}'.`, "Run `fedi --help` for the options.");
       io.stderr.write(mainHelp(COMMANDS, CLI_VERSION, err));
@@ -104,7 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       configAlias: options.libraryEntry ? { "@fediversity/cli": options.libraryEntry } : {},
     };
     try {
-      return await command.run(ctx);
+      // With --json, stdout carries one JSON document: whatever config or plugin code prints goes to stderr.
+      return jsonRequested ? await withConsoleOnStderr(() => command.run(ctx)) : await command.run(ctx);
     } finally {
       stop();
     }

@@ -74,6 +74,8 @@ export const ERROR_CODES = {
   CONFIG_NOT_FOUND: "No configuration file was found.",
   /** The configuration file failed to load. */
   CONFIG_LOAD_FAILED: "The configuration file could not be loaded.",
+  /** The configuration file did not finish loading in time (a promise that never settles). */
+  CONFIG_TIMEOUT: "The configuration file did not finish loading in time.",
   /** Command-line usage error. */
   USAGE: "The command was used incorrectly.",
   /** A bug in the SDK. */

@@ -17,4 +17,5 @@ export * from "./render/index.js";
 export * from "./secrets/index.js";
 export * from "./state/index.js";
 export { type AtomicWriteOptions, writeFileAtomic } from "./util/atomic-write.js";
+export { hasOwnEntry, ownEntries, ownValue, recordFromEntries } from "./util/own.js";
 export { CORE_VERSION } from "./version.js";

@@ -96,8 +96,13 @@ export function mergeSettings(
 ): Record<string, ExtraSettingValue> {
   const out: Record<string, ExtraSettingValue> = { ...extra };
   for (const [k, v] of Object.entries(base)) {
-    const e = out[k];
-    out[k] = isObject(e) && isObject(v) ? mergeSettings(e, v) : v;
+    const e = Object.hasOwn(out, k) ? out[k] : undefined;
+    Object.defineProperty(out, k, {
+      value: isObject(e) && isObject(v) ? mergeSettings(e, v) : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { defineStorage, type HealthCheck, type StoragePlugin } from "@fediversity/core";
+import { defineStorage, type HealthCheck, ownValue, recordFromEntries, type StoragePlugin } from "@fediversity/core";
 import { garagePublicUrl, garageS3Access } from "./access.js";
 import { garageDns } from "./dns.js";
 import { garageNodeModule } from "./nixos/node-module.js";
@@ -52,13 +52,13 @@ export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>
       secrets: garageSecrets(),
       secretFiles: garageSecretFiles(),
       exclusive: topology.dedicated,
-      layout: Object.fromEntries(
+      layout: recordFromEntries(
         topology.nodes.map((name) => {
-          const gib = typeof capacity === "number" ? capacity : capacity?.[name];
+          const gib = typeof capacity === "number" ? capacity : ownValue(capacity, name);
           return [
             name,
             {
-              zone: topology.zones[name]!,
+              zone: ownValue(topology.zones, name)!,
               ...(gib === undefined ? {} : { capacityBytes: Math.floor(gib * 1024 ** 3) }),
             },
           ];

@@ -1,4 +1,12 @@
-import { FediError, type FediIssue, formatPath, type MachineFacts, type StorageNode } from "@fediversity/core";
+import {
+  FediError,
+  type FediIssue,
+  formatPath,
+  type MachineFacts,
+  ownValue,
+  recordFromEntries,
+  type StorageNode,
+} from "@fediversity/core";
 import { hostPort, isIpAddress } from "./address.js";
 import type { GarageOptions } from "./options.js";
 
@@ -108,8 +116,9 @@ export function resolveTopology(options: GarageOptions, machines: readonly Machi
   const nodeSet = new Set(nodes);
   const nodeList = nodes.join(", ");
 
-  const zones: Record<string, string> = {};
-  for (const name of nodes) zones[name] = options.zones[name] ?? byName.get(name)!.zone ?? name;
+  const zones = recordFromEntries(
+    nodes.map((name) => [name, ownValue(options.zones, name) ?? byName.get(name)!.zone ?? name] as const),
+  );
   for (const key of Object.keys(options.zones).sort(cmp)) {
     if (!nodeSet.has(key)) {
       issues.push({
@@ -211,10 +220,10 @@ export function garageLayoutNodes(options: GarageOptions, nodes: readonly Storag
   const capacity = options.capacityGiB;
   return nodes.map((node) => {
     const name = node.machine.name;
-    const gib = typeof capacity === "number" ? capacity : capacity?.[name];
+    const gib = typeof capacity === "number" ? capacity : ownValue(capacity, name);
     return {
       machine: name,
-      zone: options.zones[name] ?? node.zone,
+      zone: ownValue(options.zones, name) ?? node.zone,
       capacityBytes: gib === undefined ? node.capacityBytes : Math.floor(gib * GIB),
       rpcAddress: hostPort(node.machine.host, options.ports.rpc),
     };

@@ -2,7 +2,15 @@ import { planOutput } from "../output/plan-json.js";
 import { planSummary } from "../output/plan-summary.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION, stringFlag } from "./shared.js";
+import {
+  ALLOW_MOVES_OPTION,
+  CONFIG_OPTION,
+  loadFromFlags,
+  planLoaded,
+  STATE_OPTION,
+  stringFlag,
+  withStateLock,
+} from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi plan`: validates, plans against the state, prints the summary (or JSON) and writes the deployment directory. */
@@ -46,9 +54,13 @@ export const planCommand: Command = {
   ],
   async run(ctx) {
     const { cwd } = ctx.io;
-    const planned = await planFromFlags(ctx);
-    const outDir = outDirFor(planned.config, cwd, stringFlag(ctx.flags, "out"));
-    const report = await writeDeployment(planned.plan, outDir, cwd, ctx.events, planned.config.dir, planned.imports);
+    const loaded = await loadFromFlags(ctx);
+    const outDir = outDirFor(loaded.config, cwd, stringFlag(ctx.flags, "out"));
+    // The state read and the files written belong together: no apply (or other plan) runs in between.
+    const { planned, report } = await withStateLock(loaded.stateDir, "fedi plan", async () => {
+      const planned = await planLoaded(ctx, loaded);
+      return { planned, report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports) };
+    });
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {
         configFile: planned.config.path,

@@ -1,7 +1,7 @@
 import { FediError } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { planDeployment } from "../workflow/plan-deployment.js";
-import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor } from "./shared.js";
+import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor, withStateLock } from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi secret list|set|get`: the local secret store of a deployment. */
@@ -53,7 +53,7 @@ export const secretCommand: Command = {
         throw new FediError("USAGE", "The value on standard input is empty.", {
           hint: 'printf %s "$VALUE" | fedi secret set NAME',
         });
-      await store.set(name!, value);
+      await withStateLock(loaded.stateDir, "fedi secret set", () => store.set(name!, value));
       ctx.io.stderr.write(`secret ${name} set\n`);
       return EXIT.ok;
     }

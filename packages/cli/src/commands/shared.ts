@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Deployer, FileSecretStore, StateStore } from "@fediversity/core";
+import { Deployer, FediError, FileSecretStore, StateStore } from "@fediversity/core";
 import {
   type LoadedDeployment,
   loadDeployment,
@@ -40,24 +40,62 @@ export function stringFlag(
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * The config time limit from `FEDI_CONFIG_TIMEOUT_MS` (a positive number of milliseconds), if set.
+ * @throws FediError `USAGE` when it is set to anything else.
+ */
+export function configTimeoutMs(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const text = env.FEDI_CONFIG_TIMEOUT_MS;
+  if (text === undefined || text === "") return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new FediError("USAGE", `FEDI_CONFIG_TIMEOUT_MS is '${text}', not a number of milliseconds.`, {
+      hint: "Set it to a positive whole number, e.g. FEDI_CONFIG_TIMEOUT_MS=60000, or unset it (default 30000).",
+    });
+  }
+  return ms;
+}
+
 /** A loaded config with its registry and the state folder (`--state`, else `.fedi/` next to the config). */
 export type LoadedWithState = LoadedDeployment & { stateDir: string };
 
 /** Loads the config named by `--config` (or the nearest one) and resolves the state folder from `--state`. */
 export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithState> {
-  const loaded = await loadDeployment(ctx.io.cwd, stringFlag(ctx.flags, "config"), ctx.configAlias, ctx.events);
+  const loaded = await loadDeployment(
+    ctx.io.cwd,
+    stringFlag(ctx.flags, "config"),
+    ctx.configAlias,
+    ctx.events,
+    configTimeoutMs(ctx.io.env),
+  );
   return { ...loaded, stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")) };
 }
 
 /** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves`. */
 export async function planFromFlags(ctx: CommandContext): Promise<LoadedWithState & PlannedDeployment> {
-  const loaded = await loadFromFlags(ctx);
+  return planLoaded(ctx, await loadFromFlags(ctx));
+}
+
+/** Plans a loaded config against its state, honouring `--allow-moves`. */
+export async function planLoaded(
+  ctx: CommandContext,
+  loaded: LoadedWithState,
+): Promise<LoadedWithState & PlannedDeployment> {
   const planned = await planDeployment({
     ...loaded,
     allowMoves: ctx.flags["allow-moves"] === true,
     events: ctx.events,
   });
   return { ...loaded, ...planned };
+}
+
+/**
+ * Runs `fn` holding the lock of the state folder, as every command that writes the deployment folder or the state
+ * does (`apply` takes it inside the Deployer). `command` names the holder to a run that finds the lock taken.
+ * @throws FediError `STATE_LOCKED` when another run holds it.
+ */
+export function withStateLock<T>(stateDir: string, command: string, fn: () => Promise<T>): Promise<T> {
+  return new StateStore(stateDir).withLock(fn, { command });
 }
 
 /** The secret store of a state folder (`<state>/secrets`, one 0600 file per secret). */

@@ -34,13 +34,14 @@ export interface LoadedDeployment {
 
 /**
  * Finds and loads the config (`explicit` path or the nearest `fedi.config.*` from `cwd` upward) and builds the plugin
- * registry. Reports the step `config`.
+ * registry. Reports the step `config`. `timeoutMs` bounds loading the config (see `loadConfig`).
  */
 export async function loadDeployment(
   cwd: string,
   explicit: string | undefined,
   alias: Record<string, string>,
   events?: FediEvents,
+  timeoutMs?: number,
 ): Promise<LoadedDeployment> {
   return step(
     events,
@@ -48,7 +49,7 @@ export async function loadDeployment(
     "Loading the config",
     async () => {
       const path = await findConfigFile(cwd, explicit);
-      const config = await loadConfig(path, { alias });
+      const config = await loadConfig(path, { alias, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
       return { config, registry: registryFor(config.plugins) };
     },
     (r) => `Loaded ${displayPath(cwd, r.config.path)}`,

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type AnyFediEvent, Deployer, hasErrorCode, type Plan } from "@fediversity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { announceSkip, isRoot } from "../../../core/test/fixtures/privileges.js";
 import { FLAKES_ENV, type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
+
+// The fleet's machines are logged into as root and get root-owned secret files: a normal user cannot play that part.
+const canRun = isRoot();
+if (!canRun)
+  announceSkip("the deployer end-to-end tests", "the loopback fleet needs root (root logins, root-owned uploads)");
+const fleetSuite = canRun ? describe : describe.skip;
 
 let fleet: Fleet;
 let events: AnyFediEvent[];
@@ -56,6 +63,7 @@ async function apply(plan: Plan, scenario?: string) {
 }
 
 beforeAll(async () => {
+  if (!canRun) return;
   fleet = await startFleet();
   events = [];
   errors = [];
@@ -64,7 +72,7 @@ afterAll(async () => {
   await fleet?.dispose();
 });
 
-describe("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admin double, real S3)", () => {
+fleetSuite("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage admin double, real S3)", () => {
   it("applies everything the first time and verifies it", async () => {
     const report = await apply(fleet.plan());
     expect(report.upToDate).toBe(false);

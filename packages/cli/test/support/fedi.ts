@@ -32,7 +32,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 /** Runs `node dist/bin.js ...args` (no shell) and returns its exit code and output. */
 export async function fedi(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): Promise<FediRun> {
   const result = await execa(process.execPath, [FEDI_BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
@@ -41,6 +41,7 @@ export async function fedi(
     reject: false,
     stripFinalNewline: false,
     timeout: 120_000,
+    ...(options.input !== undefined ? { input: options.input } : {}),
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -6,6 +6,7 @@ import { diffAgainstState } from "../plan/diff.js";
 import type { Plan } from "../plan/types.js";
 import { type Redact, redactor } from "../secrets/index.js";
 import { stateFromPlan } from "../state/from-plan.js";
+import { ownValue } from "../util/own.js";
 import { APPLY_STEP_DEFINITIONS, ApplyProgressRecorder, createApplyContext, runSteps } from "./steps/index.js";
 import { expectations } from "./steps/preflight.js";
 import { sshTarget } from "./targets.js";
@@ -56,6 +57,8 @@ export class Deployer {
     this.events.report("run.start", { command: "apply", deployment: plan.deployment.name });
     const report: ApplyReport = { upToDate: false, steps: [], applied: [], checks: [], durationMs: 0 };
     const pool = this.#pool();
+    // The lock names this run to another that finds it taken.
+    const lockOptions = { command: `apply ${plan.deployment.name}` };
     try {
       await o.state.withLock(async () => {
         const prev = await o.state.read(plan.deployment.name);
@@ -83,7 +86,7 @@ export class Deployer {
         });
         await runSteps(APPLY_STEP_DEFINITIONS, ctx);
         await o.state.write(stateFromPlan(current, prev, new Date()));
-      });
+      }, lockOptions);
     } catch (error) {
       const message = isFediError(error) ? error.message : String(error);
       this.events.report(
@@ -120,7 +123,7 @@ export class Deployer {
         options.signal ? { signal: options.signal } : {},
       );
       const machines = plan.machines.map((m) => {
-        const f = facts.facts[m.name];
+        const f = ownValue(facts.facts, m.name);
         const unreachable = facts.problems.find((p) => p.machine === m.name && p.check === "ssh");
         return f
           ? { machine: m.name, reachable: true, facts: { ...f } as Record<string, unknown> }

@@ -299,7 +299,8 @@ async function killGroup(host: ExecChannelHost, pid: number | undefined): Promis
   if (pid === undefined || host.closed) return;
   const attempt = (async () => {
     const channel = await host.openExecChannel(
-      `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
+      // `kill -KILL -PGID`, not `kill -KILL -- -PGID`: dash's kill (a login shell of /bin/sh) refuses `--`.
+      `kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
     );
     await new Promise<void>((resolve) => {
       channel.on("close", () => resolve());

@@ -1,5 +1,6 @@
 import { FediError, isFediError } from "../errors.js";
 import { readStateVersion } from "./adopt/adopt.js";
+import { recordFromEntries } from "../util/own.js";
 import { checkFacts, type FactExpectations, gatherFacts, type PreflightFacts, type PreflightProblem } from "./facts.js";
 import { checkLocalTools, type LocalToolsOptions } from "./local-tools.js";
 import type { MachinePool } from "./pool.js";
@@ -32,7 +33,7 @@ export interface PreflightOptions {
 export interface PreflightReport {
   /** True when no machine has a problem. */
   ok: boolean;
-  /** Facts by machine name (reachable machines only). */
+  /** Facts by machine name (reachable machines only); read it with `Object.hasOwn` (a machine may be `constructor`). */
   facts: Record<string, PreflightFacts>;
   /** All problems, in the order of the machines given. */
   problems: PreflightProblem[];
@@ -102,10 +103,9 @@ export async function preflight(
       return { target, facts, problems };
     }),
   );
-  const facts: Record<string, PreflightFacts> = {};
+  const facts = recordFromEntries(results.flatMap((r) => (r.facts ? [[r.target.machine, r.facts] as const] : [])));
   const problems: PreflightProblem[] = [...(await local)];
   for (const result of results) {
-    if (result.facts) facts[result.target.machine] = result.facts;
     problems.push(...result.problems);
   }
   return { ok: problems.length === 0, facts, problems };

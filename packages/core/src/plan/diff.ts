@@ -1,37 +1,35 @@
 import type { DeploymentState } from "../state/types.js";
+import { ownEntries } from "../util/own.js";
 import { cmp } from "./placement.js";
 import type { Leftover, Plan, PlanDiff } from "./types.js";
 
 /**
  * Compares a plan with the last applied state: instances added, removed (with what they leave behind), changed and
- * moved, and which machines' configurations changed. Without a state everything is new.
+ * moved, and which machines' configurations changed. Without a state everything is new. Names are looked up as own
+ * entries of the state's records only (`constructor` is a name like any other).
  */
 export function diffAgainstState(plan: Plan, state: DeploymentState | undefined): PlanDiff {
-  const prevInstances = state?.instances ?? {};
-  const prevMachines = state?.machines ?? {};
+  const prevInstances = ownEntries(state?.instances);
+  const prevMachines = ownEntries(state?.machines);
   const current = new Map(plan.instances.map((i) => [i.name, i]));
-  const added = plan.instances.filter((i) => !(i.name in prevInstances)).map((i) => i.name);
+  const added = plan.instances.filter((i) => !prevInstances.has(i.name)).map((i) => i.name);
   const changed = plan.instances
-    .filter(
-      (i) =>
-        prevInstances[i.name] &&
-        prevInstances[i.name]!.machine === i.machine &&
-        prevInstances[i.name]!.fingerprint !== i.fingerprint,
-    )
+    .filter((i) => {
+      const prev = prevInstances.get(i.name);
+      return prev !== undefined && prev.machine === i.machine && prev.fingerprint !== i.fingerprint;
+    })
     .map((i) => i.name);
-  const moved = plan.instances
-    .filter((i) => prevInstances[i.name] && prevInstances[i.name]!.machine !== i.machine)
-    .map((i) => ({
-      instance: i.name,
-      from: prevInstances[i.name]!.machine,
-      to: i.machine,
-      reason: i.move?.reason ?? "placement changed",
-    }));
-  const removed = Object.keys(prevInstances)
+  const moved = plan.instances.flatMap((i) => {
+    const prev = prevInstances.get(i.name);
+    return prev !== undefined && prev.machine !== i.machine
+      ? [{ instance: i.name, from: prev.machine, to: i.machine, reason: i.move?.reason ?? "placement changed" }]
+      : [];
+  });
+  const removed = [...prevInstances.keys()]
     .filter((name) => !current.has(name))
     .sort(cmp)
     .map((name) => {
-      const prev = prevInstances[name]!;
+      const prev = prevInstances.get(name)!;
       const leftovers: Leftover[] = [
         ...prev.buckets.map((b) => ({
           kind: "bucket" as const,
@@ -56,13 +54,11 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
       return { instance: name, kind: prev.kind, machine: prev.machine, leftovers };
     });
   const planMachines = new Set(plan.machines.map((m) => m.name));
-  const machinesAdded = plan.machines.filter((m) => !(m.name in prevMachines)).map((m) => m.name);
+  const machinesAdded = plan.machines.filter((m) => !prevMachines.has(m.name)).map((m) => m.name);
   const machinesChanged = plan.machines
-    .filter((m) => prevMachines[m.name]?.configHash !== m.configHash)
+    .filter((m) => prevMachines.get(m.name)?.configHash !== m.configHash)
     .map((m) => m.name);
-  const machinesRemoved = Object.keys(prevMachines)
-    .filter((m) => !planMachines.has(m))
-    .sort(cmp);
+  const machinesRemoved = [...prevMachines.keys()].filter((m) => !planMachines.has(m)).sort(cmp);
   const upToDate =
     state?.appliedAt !== undefined &&
     added.length + changed.length + moved.length + removed.length + machinesChanged.length + machinesRemoved.length ===

@@ -17,6 +17,7 @@ import type {
 import { buildMachineModule } from "../render/machine-module.js";
 import type { SecretDeclaration } from "../secrets/types.js";
 import type { DeploymentState } from "../state/types.js";
+import { hasOwnEntry, ownValue } from "../util/own.js";
 import { bucketName, hashOf, isValidBucketName, secretFileName, secretName } from "./allocate.js";
 import { checkMachinesDeployable, machineBase } from "./deployable.js";
 import { diffAgainstState } from "./diff.js";
@@ -176,7 +177,7 @@ export function createPlan(input: PlanInput): Plan {
       path: `services[${index}]`,
       needs: { cpus: reqs[index]!.cpus, memoryMiB: reqs[index]!.memoryMiB, diskGiB: reqs[index]!.diskGiB },
       ...(svc.machine ? { pin: svc.machine } : {}),
-      ...(prev?.instances[svc.name] ? { previous: prev.instances[svc.name]!.machine } : {}),
+      ...(hasOwnEntry(prev?.instances, svc.name) ? { previous: ownValue(prev?.instances, svc.name)!.machine } : {}),
     })),
     { allowMoves: input.allowMoves ?? false },
   );
@@ -187,9 +188,9 @@ export function createPlan(input: PlanInput): Plan {
     .sort((a, b) => cmp(a.name, b.name))
     .map((f) => ({
       machine: f,
-      zone: storageReq.layout?.[f.name]?.zone ?? f.zone ?? f.name,
+      zone: ownValue(storageReq.layout, f.name)?.zone ?? f.zone ?? f.name,
       capacityBytes:
-        storageReq.layout?.[f.name]?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
+        ownValue(storageReq.layout, f.name)?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
     }));
   const serviceMachineNames = new Set(placement.machineOf.values());
   const storageSecretPath = (id: string) => `${SECRET_DIRS.installed}/${secretFileName("storage", id)}`;

@@ -1,6 +1,7 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { removeStaleTempFiles } from "../util/temp-files.js";
 
 /** What {@link writeDeploymentDir} did. */
 export interface WriteReport {
@@ -14,10 +15,12 @@ export interface WriteReport {
 
 /**
  * Writes files into a directory: each changed file atomically (temp + rename), unchanged files untouched, and
- * generated `machines/*.nix` files of machines no longer in `files` removed.
+ * generated `machines/*.nix` files of machines no longer in `files` removed. Temporary files left by a killed run
+ * (see `writeFileAtomic`) are removed first, so that a commit of the folder never picks them up.
  */
 export async function writeDeploymentDir(dir: string, files: Map<string, string>): Promise<WriteReport> {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
+  await removeStaleTempFiles(dir);
   for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const path = join(dir, rel);
     const old = await readFile(path, "utf8").catch(() => undefined);

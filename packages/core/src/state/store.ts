@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { FediError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { acquireLock, type LockOptions } from "./lock.js";
 import { type DeploymentState, emptyState, STATE_SCHEMA_VERSION } from "./types.js";
 
 const LeftoverSchema = z.object({
@@ -39,7 +40,7 @@ export const LOCK_FILE = "state.lock";
 
 /**
  * The state folder of a deployment (default `.fedi/`): `state.json` (schema-versioned, written atomically) and a lock
- * so that two runs cannot change it at once.
+ * so that two runs cannot change it (or the deployment folder) at once.
  */
 export class StateStore {
   /** @param dir the state folder, e.g. `.fedi`. */
@@ -105,54 +106,23 @@ export class StateStore {
     await writeFileAtomic(this.path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   }
 
+  /** Path of the lock file. */
+  get lockPath(): string {
+    return join(this.dir, LOCK_FILE);
+  }
+
   /**
-   * Takes the lock, runs `fn`, releases the lock. A lock left by a process that no longer runs is taken over.
-   * @throws FediError `STATE_LOCKED` when another live run holds it.
+   * Takes the lock, runs `fn`, releases the lock. The lock is exclusive and atomic (see {@link acquireLock}): it names
+   * its holder (pid, host, time, `options.command`), and a lock left by a process of this host that no longer runs is
+   * taken over. Temporary files left in the state folder by killed runs are removed first.
+   * @throws FediError `STATE_LOCKED` when another live run holds it (after `options.waitMs`, default 0).
    */
-  async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const lockPath = join(this.dir, LOCK_FILE);
-    await this.acquire(lockPath);
+  async withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    const held = await acquireLock(this.lockPath, options);
     try {
       return await fn();
     } finally {
-      await rm(lockPath, { force: true });
+      await held.release();
     }
-  }
-
-  private async acquire(lockPath: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const handle = await open(lockPath, "wx", 0o600);
-        await handle.writeFile(`${process.pid}\n`);
-        await handle.close();
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-          throw new FediError("IO_FAILED", `Cannot create the lock ${lockPath}: ${(error as Error).message}`, {
-            cause: error,
-          });
-        }
-        const pid = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
-        if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-          throw new FediError("STATE_LOCKED", `Another run (process ${pid}) is changing this deployment.`, {
-            hint: `Wait for it to finish. If no such run exists, delete ${lockPath}.`,
-          });
-        }
-        await rm(lockPath, { force: true });
-      }
-    }
-    throw new FediError("STATE_LOCKED", `Could not take the lock ${lockPath}.`, {
-      hint: `Delete ${lockPath} if no run is active.`,
-    });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

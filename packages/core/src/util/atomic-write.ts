@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { FediError } from "../errors.js";
+import { tempPathFor } from "./temp-files.js";
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -14,7 +14,9 @@ export interface AtomicWriteOptions {
 /**
  * Writes `data` to `path` atomically: into a temporary file beside it (created with the final mode, so a secret
  * is never readable by others even for a moment), flushed to disk, then renamed over `path`. A crash leaves either
- * the old file or the new one, never a half-written one; the temporary file is removed on failure.
+ * the old file or the new one, never a half-written one; the temporary file is removed on failure. A process killed
+ * before the rename leaves a temporary file named `.<file>.fedi-<host>-<pid>-<random>.tmp`, which
+ * `removeStaleTempFiles` recognises and removes.
  */
 export async function writeFileAtomic(
   path: string,
@@ -23,7 +25,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const mode = options.mode ?? 0o644;
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempPathFor(path);
   try {
     if (options.mkdirs !== false) await mkdir(dir, { recursive: true, mode: mode & 0o077 ? 0o755 : 0o700 });
     const handle = await open(tmp, "wx", mode);

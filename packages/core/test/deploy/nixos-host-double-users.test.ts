@@ -3,12 +3,23 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MachinePool } from "../../src/index.js";
-import { DEPLOY_USER, type NixosHostDouble, startNixosHostDouble } from "../fixtures/nixos-host-double.js";
+import {
+  canStartHostDouble,
+  DEPLOY_USER,
+  HOST_DOUBLE_NEEDS,
+  type NixosHostDouble,
+  startNixosHostDouble,
+} from "../fixtures/nixos-host-double.js";
+import { announceSkip } from "../fixtures/privileges.js";
+
+const canRun = canStartHostDouble();
+if (!canRun) announceSkip("nixos-host-double-users.test.ts", HOST_DOUBLE_NEEDS);
 
 let host: NixosHostDouble;
 let efi: NixosHostDouble;
 const pool = new MachinePool();
 beforeAll(async () => {
+  if (!canRun) return;
   [host, efi] = await Promise.all([startNixosHostDouble(), startNixosHostDouble({ firmware: "efi" })]);
 });
 afterAll(async () => {
@@ -16,7 +27,7 @@ afterAll(async () => {
   await Promise.all([host?.dispose(), efi?.dispose()]);
 });
 
-describe("NixOS-like host double: users and boot facts", () => {
+describe.runIf(canRun)("NixOS-like host double: users and boot facts", () => {
   it("lets root and the deploy user log in with keys from /etc/ssh/authorized_keys.d, homes as in /etc/passwd", async () => {
     const root = await pool.exec(
       host.target("h"),

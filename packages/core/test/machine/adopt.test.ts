@@ -16,11 +16,17 @@ import {
 } from "../../src/machine/index.js";
 import { nixEvalJson, nixParseFile } from "../../src/nix/run.js";
 import {
+  canStartHostDouble,
   DEPLOY_USER,
+  HOST_DOUBLE_NEEDS,
   type NixosHostDouble,
   QEMU_HARDWARE_CONFIG,
   startNixosHostDouble,
 } from "../fixtures/nixos-host-double.js";
+import { announceSkip } from "../fixtures/privileges.js";
+
+const canRun = canStartHostDouble();
+if (!canRun) announceSkip("adopt.test.ts", HOST_DOUBLE_NEEDS);
 
 const SYSTEMD_BOOT_CONFIGURATION = `{
   boot.loader.systemd-boot.enable = true;
@@ -43,6 +49,7 @@ let efi: NixosHostDouble;
 let dir: string;
 const pool = new MachinePool();
 beforeAll(async () => {
+  if (!canRun) return;
   [bios, efi] = await Promise.all([
     startNixosHostDouble(),
     startNixosHostDouble({ firmware: "efi", configuration: SYSTEMD_BOOT_CONFIGURATION }),
@@ -55,7 +62,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("adoptMachine on the real sshd", () => {
+describe.runIf(canRun)("adoptMachine on the real sshd", () => {
   it("reads a root machine's hardware configuration, stateVersion, GRUB device and authorized keys", async () => {
     const clientKey = (await readFile(`${bios.clientKeyPath}.pub`, "utf8")).trim();
     await mkdir(join(bios.home("root"), ".ssh"), { recursive: true });

@@ -13,7 +13,17 @@ import {
   type PreflightMachine,
   preflight,
 } from "../../src/machine/index.js";
-import { DEPLOY_USER, type NixosHostDouble, startNixosHostDouble } from "../fixtures/nixos-host-double.js";
+import {
+  canStartHostDouble,
+  DEPLOY_USER,
+  HOST_DOUBLE_NEEDS,
+  type NixosHostDouble,
+  startNixosHostDouble,
+} from "../fixtures/nixos-host-double.js";
+import { announceSkip } from "../fixtures/privileges.js";
+
+const canRun = canStartHostDouble();
+if (!canRun) announceSkip("preflight-nixops4.test.ts", HOST_DOUBLE_NEEDS);
 
 const BASE = { system: `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux`, memoryMiB: 1, diskGiB: 0 };
 const NO_LOCAL: LocalRunner = async () => ({ code: 0, stdout: "true\n", stderr: "" });
@@ -22,6 +32,7 @@ let host: NixosHostDouble;
 let noSudo: NixosHostDouble;
 const pool = new MachinePool();
 beforeAll(async () => {
+  if (!canRun) return;
   [host, noSudo] = await Promise.all([startNixosHostDouble(), startNixosHostDouble({ sudo: false })]);
 });
 afterAll(async () => {
@@ -29,7 +40,7 @@ afterAll(async () => {
   await Promise.all([host?.dispose(), noSudo?.dispose()]);
 });
 
-describe("preflight for nixops4-nixos on the real sshd", () => {
+describe.runIf(canRun)("preflight for nixops4-nixos on the real sshd", () => {
   it("passes for root and for a deploy user with passwordless sudo who is trusted, with the right stateVersion", async () => {
     const machines: PreflightMachine[] = [
       { target: host.target("as-root"), expect: { ...BASE, user: "root", stateVersion: "23.11" } },

@@ -13,7 +13,12 @@ import {
   type SshConnection,
   uploadTempPrefix,
 } from "../../src/machine/index.js";
+import { announceSkip, isRoot } from "../fixtures/privileges.js";
 import { type SshdFixture, startSshd } from "../fixtures/sshd.js";
+
+// Giving an uploaded file to another owner (nobody) needs root.
+if (!isRoot()) announceSkip("sftp uploads owned by another user (2 tests)", "they need root to change a file's owner");
+const asRoot = isRoot() ? it : it.skip;
 
 // sshd runs on this machine, so the "remote" files are checked directly on the local file system.
 let sshd: SshdFixture;
@@ -38,7 +43,7 @@ async function tempFiles(folder: string, target: string): Promise<string[]> {
 }
 
 describe("uploadFile", () => {
-  it("uploads with mode 0400 and owner/group by name, creating parent folders with mkdirMode", async () => {
+  asRoot("uploads with mode 0400 and owner/group by name, creating parent folders with mkdirMode", async () => {
     const target = join(dir, "secrets", "nested", "db-password");
     await conn.uploadFile(target, "s3cr3t\n", { mode: 0o400, owner: "nobody", group: "nogroup", mkdirMode: 0o700 });
     const info = await stat(target);
@@ -51,7 +56,7 @@ describe("uploadFile", () => {
     expect(await tempFiles(join(dir, "secrets", "nested"), target)).toEqual([]);
   });
 
-  it("defaults the group to the owner's primary group and the mode to 0600", async () => {
+  asRoot("defaults the group to the owner's primary group and the mode to 0600", async () => {
     const target = join(dir, "owned-by-nobody");
     await conn.uploadFile(target, Buffer.from([1, 2, 3]), { owner: "nobody" });
     const info = await stat(target);

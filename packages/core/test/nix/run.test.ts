@@ -17,6 +17,10 @@ import {
   printNix,
 } from "../../src/nix/index.js";
 import { requireNix } from "../../src/testing/require-nix.js";
+import { bundleForChild } from "../fixtures/bundle.js";
+import { announceSkip, isRoot } from "../fixtures/privileges.js";
+
+if (!isRoot()) announceSkip("nix-instantiate as nobody (1 test)", "it needs root to start a process as another user");
 
 let hasNix = false;
 let dir = "";
@@ -98,22 +102,24 @@ describe("nixEvalJson / nixParse with the real Nix", () => {
 
   it("works offline as a non-root user with an unusable HOME", async (ctx) => {
     if (!hasNix || process.getuid?.() !== 0) ctx.skip();
-    const script = join(dir, "as-nobody.mts");
-    const runModule = resolve(import.meta.dirname, "../../src/nix/index.ts");
+    // The child runs as nobody, who may not be able to read the checkout (under /root or a 0700 `mktemp -d`): it gets
+    // a bundled copy of the runner in the 0755 temporary folder and runs from there.
+    await bundleForChild(resolve(import.meta.dirname, "../../src/nix/index.ts"), dir, "nix-runner");
+    const script = join(dir, "as-nobody.mjs");
     await writeFile(
       script,
       [
-        `import { nixEvalJson, nixParse } from ${JSON.stringify(runModule)};`,
+        'import { nixEvalJson, nixParse } from "./nix-runner.mjs";',
         "await nixParse('{ a = 1; }');",
         `const v = await nixEvalJson('{ a = builtins.readFile ./data.txt; b = "\${./data.txt}"; }', { cwd: ${JSON.stringify(dir)} });`,
         "process.stdout.write(JSON.stringify(v));",
       ].join("\n"),
       { mode: 0o644 },
     );
-    const result = await execa(process.execPath, ["--import", "tsx", script], {
+    const result = await execa(process.execPath, [script], {
       uid: 65534,
       gid: 65534,
-      cwd: resolve(import.meta.dirname, "../../../.."),
+      cwd: dir,
       env: { HOME: "/nonexistent", PATH: process.env.PATH },
       extendEnv: false,
       reject: false,

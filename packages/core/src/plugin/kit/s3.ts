@@ -1,4 +1,5 @@
 import { FediError } from "../../errors.js";
+import { ownValue } from "../../util/own.js";
 import type { AllocatedBucket, S3Access, ServiceContext } from "../types.js";
 
 /** An S3 endpoint URL taken apart. */
@@ -52,7 +53,7 @@ export function requireS3(ctx: ServiceContext, who: string): NonNullable<Service
  * @throws FediError `PLUGIN_CONTRACT` when it is missing.
  */
 export function requireBucket(ctx: ServiceContext, id: string, who: string): AllocatedBucket {
-  const bucket = requireS3(ctx, who).buckets[id];
+  const bucket = ownValue(requireS3(ctx, who).buckets, id);
   if (!bucket) {
     throw new FediError(
       "PLUGIN_CONTRACT",

@@ -5,13 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activateStep, activationCommand, unitsToRestart } from "../../../src/deploy/steps/activate.js";
 import { uploadedBefore, uploadMarker, uploadStep } from "../../../src/deploy/steps/upload.js";
 import { ensureSecrets, type Plan } from "../../../src/index.js";
-import { type NixosHostDouble, startNixosHostDouble } from "../../fixtures/nixos-host-double.js";
+import {
+  canStartHostDouble,
+  HOST_DOUBLE_NEEDS,
+  type NixosHostDouble,
+  startNixosHostDouble,
+} from "../../fixtures/nixos-host-double.js";
+import { announceSkip } from "../../fixtures/privileges.js";
+
+const canRun = canStartHostDouble();
+if (!canRun) announceSkip("upload-activate.test.ts", HOST_DOUBLE_NEEDS);
+
 import { contextFor, machineAt, planFor, type Workspace, workspace } from "./support.js";
 
 let host: NixosHostDouble;
 let ws: Workspace;
 let plan: Plan;
 beforeAll(async () => {
+  if (!canRun) return;
   host = await startNixosHostDouble({ activeUnits: ["webapp.service", "toystore.service"] });
   ws = await workspace();
   plan = planFor([
@@ -59,7 +70,7 @@ describe("activate: which units restart", () => {
   });
 });
 
-describe("upload and activate on a NixOS-like host", () => {
+describe.runIf(canRun)("upload and activate on a NixOS-like host", () => {
   it("uploads the changed files, records the machine at once, and a continued run knows it uploaded there", async () => {
     const { ctx, events, pool } = await contextFor(plan, ws);
     try {
