@@ -134,7 +134,8 @@ describe("Pixelfed module (evaluated by the real Nix)", () => {
         .map((k) => `${k}=${String(settings[k])}\n`)
         .join("");
       const options = PixelfedOptions.parse(hostile);
-      const secretFile = pixelfedRequirements(options).secretFiles?.[0]!;
+      const [secretFile] = pixelfedRequirements(options).secretFiles ?? [];
+      if (!secretFile) throw new Error("Pixelfed declares no secret file");
       const store = new MemorySecretStore({
         "app-key": "Q7x2LmN9pR4tV8wY1zB5cD3fG6hJ0kS2",
         "s3-access-key-id": "GK31c2f218a2e44f485b94239e",
