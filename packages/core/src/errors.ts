@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   MACHINE_IMPORT_INVALID: "A machine's imported NixOS module file is unusable.",
   /** A value cannot be represented in Nix. */
   NIX_UNREPRESENTABLE: "A value cannot be represented in the Nix language.",
+  /** A value cannot be written into the file format it must cross into (env file, `.env`, shell). */
+  VALUE_UNREPRESENTABLE: "A value cannot be written into its target file format.",
   /** The `nix-instantiate` binary is missing. */
   NIX_NOT_FOUND: "Nix is not installed.",
   /** Nix rejected an expression (parse or evaluation error). */

@@ -5,6 +5,7 @@
  */
 
 export * from "./deploy/index.js";
+export * from "./encode/index.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./imports/index.js";

@@ -8,6 +8,7 @@ import {
   smtpAuthenticates,
 } from "@fediversity/core";
 import type { NixInput } from "@fediversity/core/nix";
+import { assertMastodonEnvironment } from "./environment.js";
 import type { MastodonOptions } from "./options.js";
 import { MASTODON_SECRETS, SETUP_UNIT, streamingProcesses } from "./requirements.js";
 import { setupUnit } from "./setup-unit.js";
@@ -83,6 +84,26 @@ export function mastodonModule(ctx: ServiceContext, options: MastodonOptions): N
   const s = MASTODON_SECRETS;
   const s3EnvFile = ctx.secretPath(s.s3Env);
   const adminPasswordFile = options.initialAdmin ? ctx.secretPath(s.adminPassword) : undefined;
+  const s3 = s3Environment(ctx);
+  const extraConfig = { ...extraEnvironment(options), ...s3, ...smtpEnvironment(options) };
+  const smtp = smtpSettings(ctx, options);
+  const fields: Record<string, string> = Object.fromEntries([
+    ...Object.keys(options.extraSettings).map((k) => [k, `extraSettings.${k}`]),
+    // S3 values come from the storage's endpoint, region, bucket names and public URLs.
+    ...Object.keys(s3).map((k) => [k, "storage.options"]),
+    ["SMTP_FROM_ADDRESS", "smtp.from"],
+    ["SMTP_LOGIN", "smtp.user"],
+    ["SMTP_SERVER", "smtp.host"],
+  ]);
+  assertMastodonEnvironment(
+    {
+      ...extraConfig,
+      SMTP_FROM_ADDRESS: fromAddress(options),
+      ...(typeof smtp.user === "string" ? { SMTP_LOGIN: smtp.user } : {}),
+      ...(typeof smtp.host === "string" ? { SMTP_SERVER: smtp.host } : {}),
+    },
+    fields,
+  );
   return {
     services: {
       mastodon: {
@@ -96,8 +117,8 @@ export function mastodonModule(ctx: ServiceContext, options: MastodonOptions): N
         activeRecordEncryptionPrimaryKeyFile: ctx.secretPath(s.arPrimaryKey),
         database: { createLocally: true },
         redis: { createLocally: true },
-        smtp: smtpSettings(ctx, options),
-        extraConfig: { ...extraEnvironment(options), ...s3Environment(ctx), ...smtpEnvironment(options) },
+        smtp,
+        extraConfig,
         extraEnvFiles: [s3EnvFile],
       },
       nginx: { virtualHosts: { [options.domain]: acmeVirtualHost() } },

@@ -10,6 +10,7 @@ import {
   type SmtpOptionsInput,
 } from "@fediversity/core";
 import { z } from "zod";
+import { mastodonEnvProblem } from "./environment.js";
 
 /** Mastodon's memory floor: the Fediversity VM tests needed 4 GiB. */
 export const MASTODON_FLOOR = { memoryMiB: 4096, cpus: 1, diskGiB: 10 } as const;
@@ -98,6 +99,22 @@ const MastodonOptionsSchema = z
       ),
   })
   .strict()
+  .superRefine((options, ctx) => {
+    // Values that reach Mastodon's environment (see environment.ts): refused where the user wrote them.
+    const reach: Array<[Array<string>, unknown]> = Object.entries(options.extraSettings).map(([k, v]) => [
+      ["extraSettings", k],
+      v,
+    ]);
+    if (options.smtp.from !== undefined) reach.push([["smtp", "from"], options.smtp.from]);
+    if (options.smtp.mode === "relay") {
+      reach.push([["smtp", "host"], options.smtp.host]);
+      if (options.smtp.user !== undefined) reach.push([["smtp", "user"], options.smtp.user]);
+    }
+    for (const [path, value] of reach) {
+      const problem = mastodonEnvProblem(String(value));
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path, message: problem });
+    }
+  })
   .describe("Options of a Mastodon instance.");
 
 /**

@@ -1,3 +1,4 @@
+import { systemdEnvironmentValue } from "@fediversity/core";
 import { type NixInput, nix } from "@fediversity/core/nix";
 import type { MastodonOptions } from "./options.js";
 import { MASTODON_USER } from "./requirements.js";
@@ -15,9 +16,15 @@ export const SETUP_STATE = {
 const APPLY_SETTINGS_RUBY =
   "Setting.registrations_mode = ENV.fetch('FEDI_REGISTRATIONS_MODE'); Setting.site_contact_email = ENV.fetch('FEDI_CONTACT_EMAIL')";
 
-/** Ruby run by `rails runner`: sets the initial owner's password from the secret file (never from the command line). */
+/** Exit code of {@link SET_PASSWORD_RUBY} when the initial owner's account does not exist. */
+export const NO_ACCOUNT_EXIT = 3;
+
+/**
+ * Ruby run by `rails runner`: sets the initial owner's password from the secret file (never from the command line);
+ * exits {@link NO_ACCOUNT_EXIT} when the account does not exist (creation failed).
+ */
 const SET_PASSWORD_RUBY = [
-  "account = Account.find_local(ENV.fetch('FEDI_ADMIN_USERNAME')) || abort('the initial owner account does not exist')",
+  `account = Account.find_local(ENV.fetch('FEDI_ADMIN_USERNAME')) or exit(${NO_ACCOUNT_EXIT})`,
   "password = File.read(ENV.fetch('FEDI_ADMIN_PASSWORD_FILE')).chomp",
   "account.user.update!(password: password, password_confirmation: password)",
 ].join("; ");
@@ -27,9 +34,16 @@ const SET_PASSWORD_RUBY = [
  * `mastodon-web` and is idempotent:
  * - the registration mode and contact address are applied when they differ from what the unit applied last (so a
  *   change in the admin UI stands until the spec changes);
- * - the initial owner is created once (`tootctl accounts create --role Owner`, whose printed random password is
- *   discarded), then its password is set from the secret file; a marker file records that it was done, and an
- *   account that already exists only gets its password set.
+ * - the initial owner is created once (`tootctl accounts create --confirmed --approve --role Owner`, whose printed
+ *   random password is discarded), then its password is set from the secret file, and a marker file records that it
+ *   was done; an account that already exists only gets its password set.
+ *
+ * Mastodon validates an e-mail address's domain in production (app/validators/email_mx_validator.rb: no MX, A or
+ * AAAA record → "unreachable"), unless the domain is on `EMAIL_DOMAIN_ALLOWLIST` (`on_allowlist?`; the variable feeds
+ * `config.x.email_domains_allowlist`). The create command alone gets `EMAIL_DOMAIN_ALLOWLIST=<the owner's domain>`
+ * (`FEDI_ADMIN_EMAIL_DOMAIN`, empty for a domain that is not a plain host name), so an owner on a domain without DNS is still created, and sign-ups of the running
+ * instance are not restricted. When creation fails anyway (any other validation), the unit reports tootctl's words
+ * in the journal and exits 0 without the marker, so it tries again on its next start instead of failing every boot.
  */
 export function setupScript(options: MastodonOptions): string {
   const lines = [
@@ -44,15 +58,31 @@ export function setupScript(options: MastodonOptions): string {
     lines.push(
       `marker=${SETUP_STATE.initialAdmin}`,
       'if [ ! -e "$marker" ]; then',
-      '  if ! bin/tootctl accounts create "$FEDI_ADMIN_USERNAME" --email "$FEDI_ADMIN_EMAIL" --confirmed --approve --role Owner > /dev/null; then',
-      '    echo "tootctl did not create $FEDI_ADMIN_USERNAME (it may exist already); setting its password" >&2',
+      "  created=yes",
+      '  if ! said=$(EMAIL_DOMAIN_ALLOWLIST="$FEDI_ADMIN_EMAIL_DOMAIN" bin/tootctl accounts create "$FEDI_ADMIN_USERNAME" --email "$FEDI_ADMIN_EMAIL" --confirmed --approve --role Owner 2>&1); then',
+      "    created=no",
       "  fi",
-      `  bin/rails runner "${SET_PASSWORD_RUBY}"`,
-      '  touch "$marker"',
+      "  rc=0",
+      `  bin/rails runner "${SET_PASSWORD_RUBY}" || rc=$?`,
+      '  if [ "$rc" -eq 0 ]; then',
+      '    touch "$marker"',
+      `  elif [ "$rc" -eq ${NO_ACCOUNT_EXIT} ] && [ "$created" = no ]; then`,
+      '    echo "The initial owner $FEDI_ADMIN_USERNAME could not be created; tootctl said:" >&2',
+      `    printf '%s\\n' "$said" | grep -v '^New password:' >&2 || true`,
+      '    echo "Fix the cause (e.g. the e-mail address); this unit tries again on its next start." >&2',
+      "  else",
+      '    exit "$rc"',
+      "  fi",
       "fi",
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The e-mail domain put on `EMAIL_DOMAIN_ALLOWLIST` for the create command: a plain host name, else nothing. */
+export function allowlistDomain(email: string): string | undefined {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain) ? domain : undefined;
 }
 
 /**
@@ -66,16 +96,21 @@ export function setupUnit(
   adminPasswordFile: string | undefined,
 ): NixInput {
   const mode = REGISTRATIONS_MODE[options.registrations];
-  const declared: Record<string, string> = {
-    FEDI_REGISTRATIONS_MODE: mode,
-    FEDI_CONTACT_EMAIL: options.adminEmail,
-    FEDI_SETTINGS_STAMP: `registrations=${mode};contact=${options.adminEmail}`,
+  const raw: Record<string, [value: string, field: string]> = {
+    FEDI_REGISTRATIONS_MODE: [mode, "registrations"],
+    FEDI_CONTACT_EMAIL: [options.adminEmail, "adminEmail"],
+    FEDI_SETTINGS_STAMP: [`registrations=${mode};contact=${options.adminEmail}`, "adminEmail"],
   };
   if (options.initialAdmin && adminPasswordFile) {
-    declared.FEDI_ADMIN_USERNAME = options.initialAdmin.username;
-    declared.FEDI_ADMIN_EMAIL = options.initialAdmin.email;
-    declared.FEDI_ADMIN_PASSWORD_FILE = adminPasswordFile;
+    raw.FEDI_ADMIN_USERNAME = [options.initialAdmin.username, "initialAdmin.username"];
+    raw.FEDI_ADMIN_EMAIL = [options.initialAdmin.email, "initialAdmin.email"];
+    raw.FEDI_ADMIN_EMAIL_DOMAIN = [allowlistDomain(options.initialAdmin.email) ?? "", "initialAdmin.email"];
+    raw.FEDI_ADMIN_PASSWORD_FILE = [adminPasswordFile, "initialAdmin"];
   }
+  // The unit's own Environment= lines: `%` doubled, since systemd expands specifiers there.
+  const declared = Object.fromEntries(
+    Object.entries(raw).map(([name, [value, field]]) => [name, systemdEnvironmentValue(value, field)]),
+  );
   // mastodon-web's environment without PATH: systemd's module sets each unit's PATH from its own `path`.
   const webEnvironment = nix.apply(
     "builtins.removeAttrs",

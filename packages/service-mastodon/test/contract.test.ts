@@ -33,6 +33,12 @@ beforeAll(async () => {
 });
 
 describe("Mastodon nixpkgs option contract", () => {
+  it("records the application version next to the nixpkgs revision it was read at", () => {
+    const app = (contract as unknown as { application: { version: string; package: { commit: string } } }).application;
+    expect(app.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(app.package.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it("records where its facts come from", () => {
     const module = contract.sources.find((s) => s.path.endsWith("web-apps/mastodon.nix"));
     expect(module?.commit).toMatch(/^[0-9a-f]{40}$/);

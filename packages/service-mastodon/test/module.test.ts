@@ -130,9 +130,10 @@ describe("Mastodon module (evaluated by the real Nix)", () => {
       FEDI_ADMIN_USERNAME: "alice",
       FEDI_ADMIN_EMAIL: "alice@example.org",
       FEDI_ADMIN_PASSWORD_FILE: modules.full!.context.secretPath("admin-password"),
+      FEDI_ADMIN_EMAIL_DOMAIN: "example.org",
     });
     expect(unit.script).toContain(
-      'bin/tootctl accounts create "$FEDI_ADMIN_USERNAME" --email "$FEDI_ADMIN_EMAIL" --confirmed --approve --role Owner > /dev/null',
+      'EMAIL_DOMAIN_ALLOWLIST="$FEDI_ADMIN_EMAIL_DOMAIN" bin/tootctl accounts create "$FEDI_ADMIN_USERNAME" --email "$FEDI_ADMIN_EMAIL" --confirmed --approve --role Owner 2>&1',
     );
     expect(unit.script).toContain("/var/lib/mastodon/.fediversity-initial-admin");
     expect(unit.script).toContain("File.read(ENV.fetch('FEDI_ADMIN_PASSWORD_FILE'))");

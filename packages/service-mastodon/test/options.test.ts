@@ -152,3 +152,43 @@ describe("Mastodon options", () => {
     expect(JSON.stringify(error.toJSON())).not.toContain(CANARY);
   });
 });
+
+describe("values that reach Mastodon's environment (the module's bash-sourced NAME=\"value\" file and Environment=)", () => {
+  const hostile = ["$(touch /tmp/pwned)", "`id`", 'a"b', "a\\b", "100%n", "two\nlines"];
+
+  it("refuses hostile extraSettings, smtp.user, smtp.from at their own paths", () => {
+    for (const value of hostile) {
+      const paths = issuesOf({
+        ...base,
+        smtp: { mode: "relay", host: "smtp.example.org", user: `u${value}`.replace(/\s/g, ""), from: "x@example.org" },
+        extraSettings: { DEFAULT_LOCALE: value },
+      }).map((i) => i.path);
+      expect(paths).toContain("extraSettings.DEFAULT_LOCALE");
+      if (!/\s|"|\\/.test(value)) expect(paths).toContain("smtp.user");
+    }
+    expect(issuesOf({ ...base, smtp: { mode: "local", from: "$(reboot)@example.org" } }).map((i) => i.path)).toEqual([
+      "smtp.from",
+    ]);
+    expect(issuesOf({ ...base, extraSettings: { DEFAULT_LOCALE: "nl", SINGLE_USER_MODE: true } })).toEqual([]);
+  });
+
+  it("stops the plan when the storage hands over a value Mastodon's env file cannot hold (e.g. a public URL)", () => {
+    const registry = createRegistry([storageDouble, mastodon]);
+    const spec = specWith([{ name: "social", kind: "mastodon", options: base }], {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a JS template
+      webRootDomain: "media.example.org$(touch${IFS}/tmp/pwned)",
+    });
+    let error: unknown;
+    try {
+      createPlan({ spec, registry });
+    } catch (e) {
+      error = e;
+    }
+    expect(isFediError(error)).toBe(true);
+    if (!isFediError(error)) return;
+    expect(error.code).toBe("SPEC_INVALID");
+    expect(error.issues.map((i) => i.path)).toEqual(["storage.options"]);
+    expect(error.issues[0]!.message).toContain("S3_ALIAS_HOST");
+    expect(error.issues[0]!.message).toContain("could run as a command");
+  });
+});

@@ -26,13 +26,22 @@ export const PEERTUBE_SECRETS = {
 /** The user PeerTube runs as (the module's default). */
 export const PEERTUBE_USER = "peertube";
 
-/** Object storage buckets: id → PeerTube's `object_storage` section and whether its objects are public. */
+/**
+ * Object storage buckets: id → PeerTube's `object_storage` section and whether its objects are public. These are
+ * the sections of PeerTube's config/default.yaml (`object_storage.*.bucket_name`) since 7.1, which added `captions`
+ * (PeerTube issues #5788, #6933, #7098; nixpkgs ships a later release); caption files are read by the players like
+ * the video files, so their bucket is public.
+ */
 export const PEERTUBE_BUCKETS = {
   "web-videos": { section: "web_videos", public: true },
   "streaming-playlists": { section: "streaming_playlists", public: true },
+  captions: { section: "captions", public: true },
   "user-exports": { section: "user_exports", public: false },
   "original-video-files": { section: "original_video_files", public: false },
 } as const;
+
+/** Path prefix on the instance's own domain under which nginx proxies the private buckets' download URLs. */
+export const PRIVATE_BUCKET_PATH = "/fediversity-s3";
 
 /** CORS of the public video buckets: players on any origin fetch segments and files (with Range requests). */
 export const VIDEO_CORS: CorsRule = {

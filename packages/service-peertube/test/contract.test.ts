@@ -31,6 +31,12 @@ beforeAll(async () => {
 });
 
 describe("PeerTube nixpkgs option contract", () => {
+  it("records the application version next to the nixpkgs revision it was read at", () => {
+    const app = (contract as unknown as { application: { version: string; package: { commit: string } } }).application;
+    expect(app.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(app.package.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it("records where its facts come from (the PeerTube copy by its size, no commit was reported)", () => {
     const source = contract.sources.find((s) => s.path.endsWith("web-apps/peertube.nix"))!;
     expect(source.chars).toBe(30652);

@@ -47,7 +47,7 @@ describe("PeerTube module (evaluated by the real Nix)", () => {
       database: { createLocally: true },
       redis: { createLocally: true },
     });
-    expect(m.services.nginx.virtualHosts["tube.example.org"]).toEqual({ enableACME: true, forceSSL: true });
+    expect(m.services.nginx.virtualHosts["tube.example.org"]).toMatchObject({ enableACME: true, forceSSL: true });
   });
 
   it("stores videos in the instance's buckets in virtual-host style, without ACLs", () => {
@@ -71,8 +71,56 @@ describe("PeerTube module (evaluated by the real Nix)", () => {
       prefix: "",
       base_url: s3.buckets["streaming-playlists"]!.publicUrl,
     });
-    expect(os.user_exports).toEqual({ bucket_name: s3.buckets["user-exports"]!.name, prefix: "", base_url: "" });
-    expect(os.original_video_files.bucket_name).toBe(s3.buckets["original-video-files"]!.name);
+    // PeerTube 7.1+ keeps captions in object storage too: without this section caption moves fail.
+    expect(os.captions).toEqual({
+      bucket_name: s3.buckets.captions!.name,
+      prefix: "",
+      base_url: s3.buckets.captions!.publicUrl,
+    });
+    // Private buckets: presigned download URLs are rewritten to a path of the instance's own HTTPS domain.
+    expect(os.user_exports).toEqual({
+      bucket_name: s3.buckets["user-exports"]!.name,
+      prefix: "",
+      base_url: "https://tube.example.org/fediversity-s3/user-exports",
+    });
+    expect(os.original_video_files).toEqual({
+      bucket_name: s3.buckets["original-video-files"]!.name,
+      prefix: "",
+      base_url: "https://tube.example.org/fediversity-s3/original-video-files",
+    });
+    const sections = Object.keys(os).filter((k) => typeof os[k] === "object" && os[k] && "bucket_name" in os[k]);
+    expect(sections.sort()).toEqual([
+      "captions",
+      "original_video_files",
+      "streaming_playlists",
+      "user_exports",
+      "web_videos",
+    ]);
+  });
+
+  it("proxies the private buckets' presigned URLs to the S3 API with the Host PeerTube signed", () => {
+    const { context } = modules.minimal!;
+    const s3 = context.s3!;
+    const locations = value("minimal").services.nginx.virtualHosts["tube.example.org"].locations;
+    expect(Object.keys(locations).sort()).toEqual([
+      "^~ /fediversity-s3/original-video-files/",
+      "^~ /fediversity-s3/user-exports/",
+    ]);
+    const exports = locations["^~ /fediversity-s3/user-exports/"];
+    expect(exports.proxyPass).toBe("http://10.0.0.5:3900/");
+    expect(exports.recommendedProxySettings).toBe(false);
+    expect(exports.extraConfig).toContain(
+      `proxy_set_header Host ${s3.buckets["user-exports"]!.name}.s3.example.org:3900;`,
+    );
+  });
+
+  it("resolves every bucket host to the S3 API's address in /etc/hosts (no DNS, no extra firewall port)", () => {
+    const { context } = modules.minimal!;
+    const names = Object.values(context.s3!.buckets)
+      .map((b) => `${b.name}.s3.example.org`)
+      .sort();
+    expect(value("minimal").networking.hosts).toEqual({ "10.0.0.5": names });
+    expect(names).toHaveLength(5);
   });
 
   it("passes secrets as file paths: secretsFile, the service environment file, the SMTP password", () => {

@@ -1,3 +1,4 @@
+import { systemdEnvironmentValue } from "@fediversity/core";
 import type { NixInput } from "@fediversity/core/nix";
 import type { PixelfedOptions } from "./options.js";
 import { PIXELFED_USER } from "./requirements.js";
@@ -36,10 +37,11 @@ export function adminUnit(admin: NonNullable<PixelfedOptions["initialAdmin"]>, p
     wantedBy: ["multi-user.target"],
     after: ["pixelfed-data-setup.service", "mysql.service", "redis-pixelfed.service"],
     requires: ["pixelfed-data-setup.service"],
+    // Environment= lines: `%` doubled, since systemd expands specifiers there.
     environment: {
-      FEDI_ADMIN_USERNAME: admin.username,
-      FEDI_ADMIN_EMAIL: admin.email,
-      FEDI_ADMIN_PASSWORD_FILE: passwordFile,
+      FEDI_ADMIN_USERNAME: systemdEnvironmentValue(admin.username, "initialAdmin.username"),
+      FEDI_ADMIN_EMAIL: systemdEnvironmentValue(admin.email, "initialAdmin.email"),
+      FEDI_ADMIN_PASSWORD_FILE: systemdEnvironmentValue(passwordFile, "initialAdmin"),
     },
     serviceConfig: {
       Type: "oneshot",

@@ -1,5 +1,6 @@
 import {
   acmeVirtualHost,
+  dotenvValue,
   requireBucket,
   requirePublicUrl,
   requireS3,
@@ -57,6 +58,24 @@ export function mailSettings(options: PixelfedOptions): Record<string, string | 
 }
 
 /**
+ * `services.pixelfed.settings` ready for the module's `.env`: the module writes them with
+ * `lib.generators.toKeyValue { }`, string values raw (nixos/modules/services/web-apps/pixelfed.nix, `configFile`),
+ * so every string is encoded for phpdotenv here ({@link dotenvValue}: plain values unchanged, others double-quoted
+ * and escaped), and a newline, `#`, quote or `${...}` in a value can never add or override a line. Booleans and
+ * numbers are left to the module (it reads `ACTIVITY_PUB` and `OAUTH_ENABLED` as booleans).
+ * @param fields - setting name → spec path of its value, for errors.
+ * @throws FediError `VALUE_UNREPRESENTABLE` for a value phpdotenv cannot hold (NUL, a lone surrogate).
+ */
+export function dotenvSettings(
+  settings: Record<string, string | number | boolean>,
+  fields: Record<string, string> = {},
+): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [k, typeof v === "string" ? dotenvValue(v, fields[k] ?? k) : v]),
+  );
+}
+
+/**
  * The NixOS module body of a Pixelfed instance: `services.pixelfed` with the module's local database (MariaDB) and
  * Redis, its nginx virtual host with ACME, media in the instance's S3 bucket, secrets in `secretFile`, Postfix for
  * local mail, and the initial administrator's unit.
@@ -68,13 +87,21 @@ export function pixelfedModule(ctx: ServiceContext, options: PixelfedOptions): N
       domain: options.domain,
       secretFile: ctx.secretPath(PIXELFED_SECRETS.env),
       nginx: acmeVirtualHost(),
-      settings: {
-        ...options.extraSettings,
-        OPEN_REGISTRATION: options.registrations === "open",
-        INSTANCE_CONTACT_EMAIL: options.adminEmail,
-        ...s3Settings(ctx),
-        ...mailSettings(options),
-      },
+      settings: dotenvSettings(
+        {
+          ...options.extraSettings,
+          OPEN_REGISTRATION: options.registrations === "open",
+          INSTANCE_CONTACT_EMAIL: options.adminEmail,
+          ...s3Settings(ctx),
+          ...mailSettings(options),
+        },
+        {
+          ...Object.fromEntries(Object.keys(options.extraSettings).map((k) => [k, `extraSettings.${k}`])),
+          INSTANCE_CONTACT_EMAIL: "adminEmail",
+          MAIL_FROM_ADDRESS: "smtp.from",
+          MAIL_USERNAME: "smtp.user",
+        },
+      ),
     },
   };
   if (options.smtp.mode === "local") services.postfix = { enable: true };

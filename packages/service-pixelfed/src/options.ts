@@ -1,6 +1,7 @@
 import {
   adminUserSchema,
   DomainName,
+  dotenvValueProblem,
   EmailAddress,
   extraSettingsSchema,
   type ResolvedResources,
@@ -65,6 +66,8 @@ const PixelfedExtraSettings = extraSettingsSchema({
         message: "must be a whole number, a string or a boolean (the module takes no fractions)",
       });
     }
+    const problem = typeof value === "string" ? dotenvValueProblem(value) : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: [key], message: problem });
     if (BOOLEAN_SETTINGS.includes(key) && typeof value !== "boolean") {
       ctx.addIssue({
         code: "custom",

@@ -43,8 +43,14 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
     entries.MAIL_PASSWORD = { secret: s.smtpPassword };
   }
   const secretFiles: SecretFileNeed[] = [
-    // Read by systemd (LoadCredential, as root) for pixelfed-data-setup, which appends it to Pixelfed's .env.
-    { id: s.env, content: { kind: "env", entries }, owner: "root", neededBy: ["pixelfed-data-setup.service"] },
+    // Read by systemd (LoadCredential, as root) for pixelfed-data-setup, which appends it to Pixelfed's .env: so it is
+    // written in phpdotenv's syntax (an imported SMTP password may hold any character).
+    {
+      id: s.env,
+      content: { kind: "env", format: "dotenv", entries },
+      owner: "root",
+      neededBy: ["pixelfed-data-setup.service"],
+    },
   ];
   if (options.initialAdmin) {
     secrets.push(

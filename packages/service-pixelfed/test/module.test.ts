@@ -1,6 +1,9 @@
+import { MemorySecretStore, renderSecretFile } from "@fediversity/core";
 import { type CheckedModule, checkServicePlugin } from "@fediversity/core/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { pixelfed } from "../src/index.js";
+import { phpdotenvAvailable, phpdotenvLoad, scratch, writeText } from "../../core/test/encode/consumers.js";
+import { PixelfedOptions, pixelfed } from "../src/index.js";
+import { pixelfedRequirements } from "../src/requirements.js";
 
 const base = { domain: "photos.example.org", adminEmail: "admin@example.org" };
 const full = {
@@ -11,6 +14,21 @@ const full = {
   extraSettings: { PF_OPTIMIZE_IMAGES: false, MAX_PHOTO_SIZE: 30000, ACTIVITY_PUB: true },
 };
 
+/** Values a customer's web form might carry into `.env`: each must stay one value. */
+const HOSTILE_VALUES = {
+  PF_NEWLINE: "a\nAPP_KEY=evil\nDB_HOST=evil.example.org",
+  PF_COMMENT: "b #AWS_ENDPOINT=http://evil",
+  PF_QUOTES: `c"d'e\\"`,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a phpdotenv interpolation, not a JS template
+  PF_INTERPOLATION: "${APP_KEY} $DB_HOST",
+  PF_SPACES: "  spaced value  ",
+};
+const hostile = {
+  ...base,
+  smtp: { mode: "relay", host: "smtp.example.org", user: "photos@example.org", from: "x#y@example.org" },
+  extraSettings: HOSTILE_VALUES,
+};
+
 let modules: Record<string, CheckedModule>;
 
 beforeAll(async () => {
@@ -18,6 +36,7 @@ beforeAll(async () => {
     valid: [
       { name: "minimal", options: base },
       { name: "full", options: full },
+      { name: "hostile", options: hostile },
     ],
     invalid: [
       { name: "bad domain", options: { ...base, domain: "x" }, path: "domain" },
@@ -103,6 +122,49 @@ describe("Pixelfed module (evaluated by the real Nix)", () => {
     expect(unit.script).toContain('[ -e "$marker" ] && exit 0');
     expect(unit.script).toContain("user:show");
   });
+
+  it.runIf(phpdotenvAvailable() || Boolean(process.env.CI))(
+    "a hostile extra setting stays one value in the .env the module writes, read by the real phpdotenv",
+    async () => {
+      // pixelfed.nix: configFile = lib.generators.toKeyValue { } cfg.settings (NAME=value in attribute-name order,
+      // strings raw, booleans true/false), then `echo -e '\n'` (two newlines), then the secret file appended.
+      const settings = value("hostile").services.pixelfed.settings as Record<string, string | number | boolean>;
+      const configFile = Object.keys(settings)
+        .sort()
+        .map((k) => `${k}=${String(settings[k])}\n`)
+        .join("");
+      const options = PixelfedOptions.parse(hostile);
+      const [secretFile] = pixelfedRequirements(options).secretFiles ?? [];
+      if (!secretFile) throw new Error("Pixelfed declares no secret file");
+      const store = new MemorySecretStore({
+        "app-key": "Q7x2LmN9pR4tV8wY1zB5cD3fG6hJ0kS2",
+        "s3-access-key-id": "GK31c2f218a2e44f485b94239e",
+        "s3-secret-key": "b892c0665f0ada8a4755dae98baa3b133590e11dae3bcc1f9d38d530be6da4d8",
+        "smtp-password": "p`w$(id)\"'#\\",
+      });
+      const secrets = Buffer.from(
+        await renderSecretFile(
+          { name: "photos-env", content: secretFile.content, owner: "root", mode: "0400", neededBy: [] },
+          store,
+        ),
+      ).toString("utf8");
+      const s = await scratch();
+      try {
+        await writeText(s.dir, ".env", `${configFile}\n\n${secrets}`);
+        const env = await phpdotenvLoad(".env", s.dir);
+        for (const [k, v] of Object.entries(HOSTILE_VALUES)) expect(env.get(k)).toBe(v);
+        expect(env.get("APP_KEY")).toBe("Q7x2LmN9pR4tV8wY1zB5cD3fG6hJ0kS2");
+        expect(env.get("MAIL_PASSWORD")).toBe("p`w$(id)\"'#\\");
+        expect(env.get("MAIL_FROM_ADDRESS")).toBe("x#y@example.org");
+        expect(env.has("DB_HOST")).toBe(false);
+        expect(env.get("AWS_ENDPOINT")).toBe(settings.AWS_ENDPOINT);
+        const expectedKeys = [...Object.keys(settings), "APP_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+        expect([...env.keys()].sort()).toEqual([...expectedKeys, "MAIL_PASSWORD"].sort());
+      } finally {
+        await s.remove();
+      }
+    },
+  );
 
   it("holds no credential-shaped string anywhere in the module", () => {
     for (const m of Object.values(modules))

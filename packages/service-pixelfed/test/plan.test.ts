@@ -29,6 +29,7 @@ describe("Pixelfed in a plan", () => {
     expect(env).toMatchObject({ owner: "root", mode: "0400", neededBy: ["pixelfed-data-setup.service"] });
     expect(env.content).toEqual({
       kind: "env",
+      format: "dotenv",
       entries: {
         APP_KEY: { secret: "photos.app-key" },
         AWS_ACCESS_KEY_ID: { secret: "photos.s3-access-key-id" },

@@ -570,6 +570,7 @@ function secretFiles(
         ? { kind: "value" as const, secret: ref(f.content.secret) }
         : {
             kind: "env" as const,
+            ...(f.content.format ? { format: f.content.format } : {}),
             entries: Object.fromEntries(
               Object.entries(f.content.entries).map(([k, v]) => [k, "secret" in v ? { secret: ref(v.secret) } : v]),
             ),

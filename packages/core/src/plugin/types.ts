@@ -54,7 +54,12 @@ export interface SecretFileNeed {
   /** File content: one secret's value, or an environment file. */
   content:
     | { kind: "value"; secret: string }
-    | { kind: "env"; entries: Record<string, SecretValueRef | { literal: string }> };
+    | {
+        kind: "env";
+        /** `systemd` (default): an EnvironmentFile; `dotenv`: a phpdotenv `.env` fragment. */
+        format?: "systemd" | "dotenv";
+        entries: Record<string, SecretValueRef | { literal: string }>;
+      };
   /** Owning user (exists once the configuration is active). */
   owner: string;
   /** Owning group. */

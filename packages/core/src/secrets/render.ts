@@ -1,38 +1,32 @@
+import { dotenvLine, dotenvValueProblem } from "../encode/dotenv.js";
+import { ENV_NAME_PATTERN } from "../encode/problems.js";
+import { systemdEnvLine, systemdEnvValueProblem } from "../encode/systemd-env.js";
 import { FediError, type FediIssue } from "../errors.js";
 import { assertSecretName, secretNameProblem } from "./names.js";
 import type { SecretStore } from "./store.js";
 import type { SecretFile } from "./types.js";
 
 /** What an environment variable name in an EnvironmentFile may look like. */
-export const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Values made only of these characters are written unquoted. */
-const PLAIN_VALUE = /^[A-Za-z0-9_@%+=:,./-]*$/;
+export const ENV_KEY_PATTERN = ENV_NAME_PATTERN;
 
 /**
- * One `KEY=value` line of a systemd EnvironmentFile (without the newline). Values with anything but
- * `[A-Za-z0-9_@%+=:,./-]` are double-quoted (which also keeps leading and trailing spaces, otherwise stripped).
- * Inside double quotes systemd's parser (systemd.exec(5) EnvironmentFile=; `load_env_file` in src/basic/env-file.c,
- * systemd 239 and later) removes a backslash before `"`, `\`, `` ` `` and `$` and keeps every other character
- * verbatim — no variable expansion — so those four are escaped with a backslash and the value reads back exactly.
- * The caller guarantees no newline, CR or NUL in `value`.
+ * One `KEY=value` line of a systemd EnvironmentFile (without the newline): {@link systemdEnvLine}, values quoted and
+ * escaped so that systemd's parser and bash read them back exactly. The caller guarantees no newline, CR or NUL in
+ * `value`.
  */
 export function environmentFileLine(key: string, value: string): string {
-  if (PLAIN_VALUE.test(value)) return `${key}=${value}`;
-  return `${key}="${value.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
+  return systemdEnvLine(key, value);
 }
 
-/** Why `value` cannot be written into an EnvironmentFile, or undefined. Never includes the value. */
-function envValueProblem(value: string): string | undefined {
-  if (value.includes("\n") || value.includes("\r")) return "contains a line break";
-  if (value.includes("\0")) return "contains a NUL character";
-  return undefined;
+/** Why `value` cannot be written into an env file of `format`, or undefined. Never includes the value. */
+function envValueProblem(value: string, format: "systemd" | "dotenv"): string | undefined {
+  return format === "dotenv" ? dotenvValueProblem(value) : systemdEnvValueProblem(value);
 }
 
 /**
- * The bytes of a secret file: for `value`, the secret's value exactly as stored; for `env`, a systemd
- * EnvironmentFile of `KEY=value` lines (in declaration order, each ending in a newline) built from secrets and
- * literals. Every problem — invalid file name or key, a referenced secret missing from the store, a value with a line
+ * The bytes of a secret file: for `value`, the secret's value exactly as stored; for `env`, an environment file of
+ * `KEY=value` lines (systemd EnvironmentFile syntax, or phpdotenv `.env` syntax with `format: "dotenv"`), in
+ * declaration order, each ending in a newline, built from secrets and literals. Every problem — invalid file name or key, a referenced secret missing from the store, a value with a line
  * break or NUL — is collected into one FediError `SECRET_FAILED`; no message ever contains a secret value.
  */
 export async function renderSecretFile(file: SecretFile, store: SecretStore): Promise<Uint8Array> {
@@ -66,6 +60,7 @@ export async function renderSecretFile(file: SecretFile, store: SecretStore): Pr
     return Buffer.from(value as string, "utf8");
   }
 
+  const format = content.format ?? "systemd";
   const issues: FediIssue[] = [];
   const lines: string[] = [];
   for (const [key, entry] of Object.entries(content.entries)) {
@@ -92,12 +87,12 @@ export async function renderSecretFile(file: SecretFile, store: SecretStore): Pr
       source = "the literal";
       value = entry.literal;
     }
-    const problem = envValueProblem(value);
+    const problem = envValueProblem(value, format);
     if (problem !== undefined) {
-      issues.push({ path, message: `the value of ${source} ${problem}, which an EnvironmentFile cannot hold` });
+      issues.push({ path, message: `the value of ${source} ${problem}` });
       continue;
     }
-    lines.push(environmentFileLine(key, value));
+    lines.push(format === "dotenv" ? dotenvLine(key, value) : systemdEnvLine(key, value));
   }
   if (issues.length > 0) fail(issues);
   return Buffer.from(lines.map((line) => `${line}\n`).join(""), "utf8");

@@ -51,7 +51,8 @@ export interface SecretRef {
 /**
  * The content of a secret file on a machine:
  * - `value`: the file holds the secret's value as is (plus nothing else);
- * - `env`: a systemd EnvironmentFile, `KEY=value` lines built from other secrets and non-secret literals.
+ * - `env`: an environment file, `KEY=value` lines built from other secrets and non-secret literals: a systemd
+ *   EnvironmentFile (default), or with `format: "dotenv"` a phpdotenv `.env` fragment (e.g. Pixelfed's `secretFile`).
  */
 export type SecretFileContent =
   | {
@@ -61,8 +62,10 @@ export type SecretFileContent =
       secret: string;
     }
   | {
-      /** The file is a systemd EnvironmentFile. */
+      /** The file is an environment file. */
       kind: "env";
+      /** `systemd` (default): EnvironmentFile= syntax; `dotenv`: phpdotenv `.env` syntax. */
+      format?: "systemd" | "dotenv";
       /** Variable name → a secret reference or a non-secret literal, written in this order. */
       entries: Record<
         string,
