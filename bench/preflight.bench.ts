@@ -1,12 +1,15 @@
 /**
- * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 servers,
- * 4 machine names each, so 32 separate SSH connections), each behind a TCP proxy that delays every chunk by 25 ms in
- * each direction (bench/latency-proxy.ts; this kernel has no netem). Each run uses a fresh pool built as the Deployer
- * builds it: connect + handshake + one facts command per machine, as a real preflight does. With latency dominating,
- * the ratio (32-machine time / 1-machine time) shows how well the machines overlap; the goal is ≤ 1.5.
+ * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 fake
+ * NixOS machines, bench/fake-machine.ts, with 4 machine names each, so 32 separate SSH connections), each behind a TCP
+ * proxy that delays every chunk by 25 ms in each direction (bench/latency-proxy.ts; this kernel has no netem). Each run
+ * uses a fresh pool built as the Deployer builds it: connect + handshake + one facts command per machine, as a real
+ * preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine time)
+ * shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
- * with anything else running): each run also prints the CPU the client, the sshd sessions and other processes used,
+ * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix`
+ * started by the facts script); the benchmark first prints the sshd CPU of one machine's preflight on the plain sshd
+ * fixture and on a fake machine. Each run also prints the CPU the client, the sshd sessions and other processes used,
  * and how many machines the pool had in flight at once, so a ratio above the goal can be told apart from a lack of
  * overlap. More rows for comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used
  * before it had a probe limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone
@@ -21,13 +24,16 @@ import {
   type PreflightMachine,
   preflight,
 } from "../packages/core/src/machine/index.js";
-import { type SshdFixture, startSshdFleet } from "../packages/core/test/fixtures/sshd.js";
+import { type SshdFixture, startSshd } from "../packages/core/test/fixtures/sshd.js";
+import { startFakeMachineFleet } from "./fake-machine.js";
 import { type LatencyProxy, startLatencyProxy } from "./latency-proxy.js";
 
 const SERVERS = 8;
 const PER_SERVER = 4;
 const DELAY_MS = 25;
 const RUNS = 5;
+/** Preflights of one machine per kind (plain fixture, fake machine) whose sshd CPU is compared first. */
+const COST_RUNS = 7;
 const GOAL = 1.5;
 /** Linux USER_HZ: the unit of CPU times in /proc (always 100 on Linux's user-space ABI). */
 const MS_PER_TICK = 10;
@@ -101,10 +107,15 @@ async function sshdCpuMs(pids: readonly number[]): Promise<number> {
   return ticks * MS_PER_TICK;
 }
 
+/**
+ * Times one preflight of `machines` with a fresh pool. Every machine must be reached; with `clean`, preflight must
+ * find no problem at all (the fake machines look like NixOS and meet the expectations).
+ */
 async function timePreflight(
   machines: PreflightMachine[],
   options: MachinePoolOptions,
   sshdPids: readonly number[],
+  clean = true,
 ): Promise<Timing> {
   let maxInFlight = 0;
   const pool: MachinePool = new MachinePool({
@@ -125,6 +136,8 @@ async function timePreflight(
     if (unreachable.length > 0)
       throw new Error(`preflight could not reach: ${unreachable.map((p) => p.actual).join("; ")}`);
     if (Object.keys(report.facts).length !== machines.length) throw new Error("preflight missed machines");
+    if (clean && report.problems.length > 0)
+      throw new Error(`preflight found problems: ${report.problems.map((p) => `${p.machine}: ${p.actual}`).join("; ")}`);
   } finally {
     await pool.closeAll();
   }
@@ -158,24 +171,47 @@ interface Row {
   runs: Timing[];
 }
 
+const EXPECT = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
+
+/**
+ * Median sshd CPU of one machine's preflight (no proxy, one at a time) on the plain sshd fixture and on `fake`, the
+ * first fake machine: what each fake machine saves this machine's cores.
+ */
+async function sshdCostPerMachine(fake: PreflightMachine, fakePid: number): Promise<{ plain: number; fake: number }> {
+  const plain = await startSshd();
+  try {
+    const plainMachine = { target: plain.target("bench-plain"), expect: EXPECT };
+    const plainPid = sshdPid(plain);
+    const plainRuns: number[] = [];
+    const fakeRuns: number[] = [];
+    for (let run = 0; run < COST_RUNS; run++) {
+      // The plain fixture is a Debian host without systemd: preflight reports that, which is fine here.
+      plainRuns.push((await timePreflight([plainMachine], {}, [plainPid], false)).sshdCpuMs);
+      fakeRuns.push((await timePreflight([fake], {}, [fakePid])).sshdCpuMs);
+    }
+    return { plain: median(plainRuns), fake: median(fakeRuns) };
+  } finally {
+    await plain.dispose();
+  }
+}
+
 /** Runs the benchmark and prints its results. */
 export default async function preflightBench(): Promise<void> {
-  const fleet = await startSshdFleet(SERVERS);
+  const fleet = await startFakeMachineFleet(SERVERS);
+  const servers = fleet.machines.map((m) => m.sshd);
   const proxies: LatencyProxy[] = [];
   try {
-    for (const server of fleet.servers)
-      proxies.push(await startLatencyProxy({ targetPort: server.port, delayMs: DELAY_MS }));
-    const pids = fleet.servers.map(sshdPid);
-    const expect = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
+    for (const server of servers) proxies.push(await startLatencyProxy({ targetPort: server.port, delayMs: DELAY_MS }));
+    const pids = servers.map(sshdPid);
     const machinesVia = (port: (server: number) => number): PreflightMachine[] =>
-      fleet.servers.flatMap((server, s) =>
+      fleet.machines.flatMap((machine, s) =>
         Array.from({ length: PER_SERVER }, (_, i) => ({
-          target: server.target(`bench-${s * PER_SERVER + i + 1}`, { port: port(s) }),
-          expect,
+          target: machine.target(`bench-${s * PER_SERVER + i + 1}`, { port: port(s) }),
+          expect: EXPECT,
         })),
       );
     const delayed = machinesVia((s) => proxies[s]!.port);
-    const direct = machinesVia((s) => fleet.servers[s]!.port);
+    const direct = machinesVia((s) => servers[s]!.port);
     const n = delayed.length;
     const defaults = new MachinePool();
     const limited = { probeConcurrency: defaults.concurrency };
@@ -195,6 +231,10 @@ export default async function preflightBench(): Promise<void> {
     // Warm-up: the first SSH connection of a process pays for loading crypto code.
     await timePreflight(direct.slice(0, 1), {}, pids);
     const cores = availableParallelism();
+    const cost = await sshdCostPerMachine(direct[0]!, pids[0]!);
+    console.log(
+      `sshd CPU per machine (median of ${COST_RUNS} one-machine preflights, no proxy): plain sshd fixture ${ms(cost.plain, 0)}, bench fake machine ${ms(cost.fake, 0)}`,
+    );
     console.log(
       `preflight of ${n} vs 1 machine: ${SERVERS} local sshd × ${PER_SERVER} machine names, each connection through a proxy adding ${DELAY_MS} ms each way (${2 * DELAY_MS} ms round trip); fresh pool per run; pool limit ${defaults.concurrency}, probe limit ${defaults.probeConcurrency} (SDK defaults) unless said; ${cores} CPU cores`,
     );
@@ -223,6 +263,8 @@ export default async function preflightBench(): Promise<void> {
     console.log(
       `  without latency ${n} machines take ${ms(wall(allDirect), 0)} here (CPU-bound: ${(wall(allDirect) / wall(one)).toFixed(2)} × the 1-machine time with latency); latency adds ${ms(wall(all) - wall(allDirect), 0)} to ${n} machines and ${ms(wall(one) - wall(oneDirect), 0)} to 1`,
     );
+    const nixStarts = (await Promise.all(fleet.machines.map((m) => m.nixCalls()))).reduce((a, b) => a + b, 0);
+    if (nixStarts > 0) console.log(`  note: the facts script started nix ${nixStarts} times on the fake machines`);
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
     await fleet.dispose();
