@@ -1,9 +1,11 @@
 /**
  * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 fake
  * NixOS machines, bench/fake-machine.ts, with 4 machine names each, so 32 separate SSH connections), each behind a TCP
- * proxy that delays every chunk by 25 ms in each direction (bench/latency-proxy.ts; this kernel has no netem). Each run
- * uses a fresh pool built as the Deployer builds it: connect + handshake + one facts command per machine, as a real
- * preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine time)
+ * proxy that delays every chunk by 25 ms in each direction (bench/latency-proxy.ts; this kernel has no netem). The
+ * proxies run in a child process of their own (bench/latency-proxy-process.ts), as a network would: in the SDK's
+ * process their timers would wait for its busy event loop, adding latency that grows with the number of machines.
+ * Each run uses a fresh pool built as the Deployer builds it: connect + handshake + one facts command per machine, as
+ * a real preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine time)
  * shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
@@ -26,7 +28,7 @@ import {
 } from "../packages/core/src/machine/index.js";
 import { type SshdFixture, startSshd } from "../packages/core/test/fixtures/sshd.js";
 import { startFakeMachineFleet } from "./fake-machine.js";
-import { type LatencyProxy, startLatencyProxy } from "./latency-proxy.js";
+import { type LatencyProxyProcess, startLatencyProxyProcess } from "./latency-proxy-process.js";
 
 const SERVERS = 8;
 const PER_SERVER = 4;
@@ -43,12 +45,19 @@ interface Timing {
   wallMs: number;
   /** CPU time this (client) process spent. */
   clientCpuMs: number;
+  /** CPU time the latency proxies' process spent (0 without proxy). */
+  proxyCpuMs: number;
   /** CPU time the sshd servers and all their (finished) session processes spent. */
   sshdCpuMs: number;
   /** CPU time the whole machine spent (every process, also those not of this benchmark), from /proc/stat. */
   machineCpuMs: number;
   /** Most machines the pool had in flight at once. */
   maxInFlight: number;
+}
+
+/** The 1-minute load average (/proc/loadavg). */
+function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
 }
 
 /** Busy CPU time of the whole machine so far, in ms (/proc/stat). */
@@ -107,6 +116,14 @@ async function sshdCpuMs(pids: readonly number[]): Promise<number> {
   return ticks * MS_PER_TICK;
 }
 
+/** Where {@link timePreflight} reads the CPU time of the processes besides the client. */
+interface Meters {
+  /** The sshd listeners (their sessions are counted when reaped). */
+  sshdPids: readonly number[];
+  /** The latency proxies' process. */
+  proxy?: LatencyProxyProcess;
+}
+
 /**
  * Times one preflight of `machines` with a fresh pool. Every machine must be reached; with `clean`, preflight must
  * find no problem at all (the fake machines look like NixOS and meet the expectations).
@@ -114,7 +131,7 @@ async function sshdCpuMs(pids: readonly number[]): Promise<number> {
 async function timePreflight(
   machines: PreflightMachine[],
   options: MachinePoolOptions,
-  sshdPids: readonly number[],
+  meters: Meters,
   clean = true,
 ): Promise<Timing> {
   let maxInFlight = 0;
@@ -124,7 +141,8 @@ async function timePreflight(
       if (event.type === "connecting") maxInFlight = Math.max(maxInFlight, pool.probesInFlight);
     },
   });
-  const sshdBefore = await sshdCpuMs(sshdPids);
+  const sshdBefore = await sshdCpuMs(meters.sshdPids);
+  const proxyBefore = meters.proxy?.cpuMs() ?? 0;
   const busy = machineBusyMs();
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -145,7 +163,8 @@ async function timePreflight(
   return {
     wallMs,
     clientCpuMs: (used.user + used.system) / 1000,
-    sshdCpuMs: (await sshdCpuMs(sshdPids)) - sshdBefore,
+    proxyCpuMs: (meters.proxy?.cpuMs() ?? 0) - proxyBefore,
+    sshdCpuMs: (await sshdCpuMs(meters.sshdPids)) - sshdBefore,
     machineCpuMs: machineBusyMs() - busy,
     maxInFlight,
   };
@@ -159,8 +178,8 @@ function median(values: number[]): number {
 const ms = (value: number, width = 5) => `${value.toFixed(0).padStart(width)} ms`;
 
 function describeRun(t: Timing): string {
-  const others = Math.max(0, t.machineCpuMs - t.clientCpuMs - t.sshdCpuMs);
-  return `${ms(t.wallMs)}   CPU: client ${ms(t.clientCpuMs, 4)}, sshd ${ms(t.sshdCpuMs)}, other processes ${ms(others)};  ${String(t.maxInFlight).padStart(2)} at once`;
+  const others = Math.max(0, t.machineCpuMs - t.clientCpuMs - t.proxyCpuMs - t.sshdCpuMs);
+  return `${ms(t.wallMs)}   CPU: client ${ms(t.clientCpuMs, 4)}, proxy ${ms(t.proxyCpuMs, 4)}, sshd ${ms(t.sshdCpuMs)}, other processes ${ms(others)};  ${String(t.maxInFlight).padStart(2)} at once`;
 }
 
 /** One kind of run: how many machines, reached how, with which pool options. */
@@ -186,8 +205,8 @@ async function sshdCostPerMachine(fake: PreflightMachine, fakePid: number): Prom
     const fakeRuns: number[] = [];
     for (let run = 0; run < COST_RUNS; run++) {
       // The plain fixture is a Debian host without systemd: preflight reports that, which is fine here.
-      plainRuns.push((await timePreflight([plainMachine], {}, [plainPid], false)).sshdCpuMs);
-      fakeRuns.push((await timePreflight([fake], {}, [fakePid])).sshdCpuMs);
+      plainRuns.push((await timePreflight([plainMachine], {}, { sshdPids: [plainPid] }, false)).sshdCpuMs);
+      fakeRuns.push((await timePreflight([fake], {}, { sshdPids: [fakePid] })).sshdCpuMs);
     }
     return { plain: median(plainRuns), fake: median(fakeRuns) };
   } finally {
@@ -199,10 +218,12 @@ async function sshdCostPerMachine(fake: PreflightMachine, fakePid: number): Prom
 export default async function preflightBench(): Promise<void> {
   const fleet = await startFakeMachineFleet(SERVERS);
   const servers = fleet.machines.map((m) => m.sshd);
-  const proxies: LatencyProxy[] = [];
+  let proxies: LatencyProxyProcess | undefined;
   try {
-    for (const server of servers) proxies.push(await startLatencyProxy({ targetPort: server.port, delayMs: DELAY_MS }));
+    const loadAtStart = loadAverage();
+    proxies = await startLatencyProxyProcess({ targetPorts: servers.map((s) => s.port), delayMs: DELAY_MS });
     const pids = servers.map(sshdPid);
+    const meters: Meters = { sshdPids: pids, proxy: proxies };
     const machinesVia = (port: (server: number) => number): PreflightMachine[] =>
       fleet.machines.flatMap((machine, s) =>
         Array.from({ length: PER_SERVER }, (_, i) => ({
@@ -210,7 +231,8 @@ export default async function preflightBench(): Promise<void> {
           expect: EXPECT,
         })),
       );
-    const delayed = machinesVia((s) => proxies[s]!.port);
+    const proxyPorts = proxies.ports;
+    const delayed = machinesVia((s) => proxyPorts[s]!);
     const direct = machinesVia((s) => servers[s]!.port);
     const n = delayed.length;
     const defaults = new MachinePool();
@@ -229,7 +251,7 @@ export default async function preflightBench(): Promise<void> {
     ];
     const [one, all, allLimited, oneDirect, allDirect] = rows as [Row, Row, Row, Row, Row];
     // Warm-up: the first SSH connection of a process pays for loading crypto code.
-    await timePreflight(direct.slice(0, 1), {}, pids);
+    await timePreflight(direct.slice(0, 1), {}, meters);
     const cores = availableParallelism();
     const cost = await sshdCostPerMachine(direct[0]!, pids[0]!);
     console.log(
@@ -241,7 +263,7 @@ export default async function preflightBench(): Promise<void> {
     const width = Math.max(...rows.map((r) => r.label.length));
     for (let run = 0; run < RUNS; run++) {
       for (const [r, row] of rows.entries()) {
-        row.runs.push(await timePreflight(row.machines, row.options, pids));
+        row.runs.push(await timePreflight(row.machines, row.options, meters));
         const head = r === 0 ? `run ${run + 1}` : "";
         console.log(`  ${head.padEnd(6)} ${row.label.padEnd(width)}  ${describeRun(row.runs.at(-1)!)}`);
       }
@@ -255,18 +277,20 @@ export default async function preflightBench(): Promise<void> {
     console.log(
       `  preflight ratio ${n}/1 machines: ${ratio.toFixed(2)} (best runs ${(best(all) / best(one)).toFixed(2)}; goal ≤ ${GOAL})${ratio <= GOAL ? "" : " ABOVE GOAL"}; with probe limit ${limited.probeConcurrency}: ${(wall(allLimited) / wall(one)).toFixed(2)}`,
     );
-    const client = median(all.runs.map((t) => t.clientCpuMs)) / n;
-    const sshd = median(all.runs.map((t) => t.sshdCpuMs)) / n;
+    const perMachine = (cpu: (t: Timing) => number) => (median(all.runs.map(cpu)) / n).toFixed(1);
     console.log(
-      `  per machine: SDK client CPU ${client.toFixed(1)} ms, sshd session CPU ${sshd.toFixed(1)} ms (a real machine spends this on its own CPU; here ${n} sessions share ${cores} cores)`,
+      `  per machine: SDK client CPU ${perMachine((t) => t.clientCpuMs)} ms, proxy CPU ${perMachine((t) => t.proxyCpuMs)} ms, sshd session CPU ${perMachine((t) => t.sshdCpuMs)} ms (a real machine spends this on its own CPU; here ${n} sessions share ${cores} cores)`,
     );
     console.log(
       `  without latency ${n} machines take ${ms(wall(allDirect), 0)} here (CPU-bound: ${(wall(allDirect) / wall(one)).toFixed(2)} × the 1-machine time with latency); latency adds ${ms(wall(all) - wall(allDirect), 0)} to ${n} machines and ${ms(wall(one) - wall(oneDirect), 0)} to 1`,
     );
     const nixStarts = (await Promise.all(fleet.machines.map((m) => m.nixCalls()))).reduce((a, b) => a + b, 0);
     if (nixStarts > 0) console.log(`  note: the facts script started nix ${nixStarts} times on the fake machines`);
+    console.log(
+      `  load average (1 min) ${loadAtStart} at the start, ${loadAverage()} at the end: other processes share the ${cores} cores`,
+    );
   } finally {
-    await Promise.all(proxies.map((p) => p.close()));
+    await proxies?.close();
     await fleet.dispose();
   }
 }
