@@ -92,7 +92,8 @@ export async function startFakeMachine(): Promise<FakeMachine> {
     // The fixture names its extra host keys ssh_host_<type>_key; an ECDSA client key is authorized beside its own.
     const hostPublicKey = (await readFile(join(sshd.rootDir, "ssh_host_ecdsa_key.pub"), "utf8")).trim();
     const identityFile = join(sshd.rootDir, "client_ecdsa");
-    await run("ssh-keygen", ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "fedi-bench-client", "-f", identityFile]);
+    const keygen = ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "fedi-bench-client", "-f", identityFile];
+    await run("ssh-keygen", keygen);
     await appendFile(join(sshd.rootDir, "authorized_keys"), await readFile(`${identityFile}.pub`));
     return {
       sshd,

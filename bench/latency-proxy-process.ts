@@ -110,7 +110,9 @@ function runChild(): void {
       void stop();
       return;
     }
-    void Promise.all(message.targetPorts.map((targetPort) => startLatencyProxy({ targetPort, delayMs: message.delayMs })))
+    void Promise.all(
+      message.targetPorts.map((targetPort) => startLatencyProxy({ targetPort, delayMs: message.delayMs })),
+    )
       .then((started) => {
         proxies = started;
         process.send?.({ type: "ready", ports: started.map((p) => p.port) } satisfies ProxyReply);

@@ -155,7 +155,9 @@ async function timePreflight(
       throw new Error(`preflight could not reach: ${unreachable.map((p) => p.actual).join("; ")}`);
     if (Object.keys(report.facts).length !== machines.length) throw new Error("preflight missed machines");
     if (clean && report.problems.length > 0)
-      throw new Error(`preflight found problems: ${report.problems.map((p) => `${p.machine}: ${p.actual}`).join("; ")}`);
+      throw new Error(
+        `preflight found problems: ${report.problems.map((p) => `${p.machine}: ${p.actual}`).join("; ")}`,
+      );
   } finally {
     await pool.closeAll();
   }
