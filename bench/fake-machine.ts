@@ -13,6 +13,7 @@
  * - Each server runs in its own mount namespace that looks like NixOS (fake-machine/enter-namespace.sh): `nix` on
  *   PATH is a symlink into /nix/store, so the facts script reads the version from the store path without starting
  *   nix (as on NixOS), and `systemctl is-system-running` says `running`. Preflight of such a machine finds no problem.
+ *   Its nsswitch.conf takes users from the files only (see {@link NSSWITCH}).
  *
  * ```ts
  * const fleet = await startFakeMachineFleet(8);
@@ -82,10 +83,8 @@ export async function startFakeMachine(): Promise<FakeMachine> {
         `NAME=NixOS\nID=nixos\nVERSION_ID="26.05"\nPRETTY_NAME="NixOS 26.05 (bench fake machine)"\n`,
       );
       writeFileSync(join(rootDir, "nsswitch.conf"), NSSWITCH);
-      return {
-        command: "unshare",
-        args: ["--mount", "--propagation", "private", "sh", ENTER, rootDir, ...command, ...CHEAP_SSHD_ARGS],
-      };
+      const enter = ["--mount", "--propagation", "private", "sh", ENTER, rootDir, FAKE_NIX_VERSION];
+      return { command: "unshare", args: [...enter, ...command, ...CHEAP_SSHD_ARGS] };
     },
   });
   try {

@@ -5,17 +5,18 @@
  * proxies run in a child process of their own (bench/latency-proxy-process.ts), as a network would: in the SDK's
  * process their timers would wait for its busy event loop, adding latency that grows with the number of machines.
  * Each run uses a fresh pool built as the Deployer builds it: connect + handshake + one facts command per machine, as
- * a real preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine time)
- * shows how well the machines overlap; the goal is ≤ 1.5.
+ * a real preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine
+ * time) shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
  * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix`
  * started by the facts script); the benchmark first prints the sshd CPU of one machine's preflight on the plain sshd
- * fixture and on a fake machine. Each run also prints the CPU the client, the sshd sessions and other processes used,
- * and how many machines the pool had in flight at once, so a ratio above the goal can be told apart from a lack of
- * overlap. More rows for comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used
- * before it had a probe limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone
- * costs; the difference to the proxied rows is what latency adds).
+ * fixture and on a fake machine. Each run also prints the CPU the client, the proxies, the sshd sessions and other
+ * processes used, and how many machines the pool had in flight at once, so a ratio above the goal can be told apart
+ * from a lack of overlap; the load average at the start and end tells how busy the machine was. More rows for
+ * comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used before it had a probe
+ * limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone costs; the difference to
+ * the proxied rows is what latency adds).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
