@@ -1,16 +1,22 @@
 /**
- * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 servers,
- * 4 machine names each, so 32 separate SSH connections), each behind a TCP proxy that delays every chunk by 25 ms in
- * each direction (bench/latency-proxy.ts; this kernel has no netem). Each run uses a fresh pool built as the Deployer
- * builds it: connect + handshake + one facts command per machine, as a real preflight does. With latency dominating,
- * the ratio (32-machine time / 1-machine time) shows how well the machines overlap; the goal is ≤ 1.5.
+ * Benchmark: preflight of 32 machines vs 1 machine over a network with latency. Real local sshd processes (8 fake
+ * NixOS machines, bench/fake-machine.ts, with 4 machine names each, so 32 separate SSH connections), each behind a TCP
+ * proxy that delays every chunk by 25 ms in each direction (bench/latency-proxy.ts; this kernel has no netem). The
+ * proxies run in a child process of their own (bench/latency-proxy-process.ts), as a network would: in the SDK's
+ * process their timers would wait for its busy event loop, adding latency that grows with the number of machines.
+ * Each run uses a fresh pool built as the Deployer builds it: connect + handshake + one facts command per machine, as
+ * a real preflight does, which must find no problem. With latency dominating, the ratio (32-machine time / 1-machine
+ * time) shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
- * with anything else running): each run also prints the CPU the client, the sshd sessions and other processes used,
- * and how many machines the pool had in flight at once, so a ratio above the goal can be told apart from a lack of
- * overlap. More rows for comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used
- * before it had a probe limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone
- * costs; the difference to the proxied rows is what latency adds).
+ * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix`
+ * started by the facts script); the benchmark first prints the sshd CPU of one machine's preflight on the plain sshd
+ * fixture and on a fake machine. Each run also prints the CPU the client, the proxies, the sshd sessions and other
+ * processes used, and how many machines the pool had in flight at once, so a ratio above the goal can be told apart
+ * from a lack of overlap; the load average at the start and end tells how busy the machine was. More rows for
+ * comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used before it had a probe
+ * limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone costs; the difference to
+ * the proxied rows is what latency adds).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -21,13 +27,16 @@ import {
   type PreflightMachine,
   preflight,
 } from "../packages/core/src/machine/index.js";
-import { type SshdFixture, startSshdFleet } from "../packages/core/test/fixtures/sshd.js";
-import { type LatencyProxy, startLatencyProxy } from "./latency-proxy.js";
+import { type SshdFixture, startSshd } from "../packages/core/test/fixtures/sshd.js";
+import { startFakeMachineFleet } from "./fake-machine.js";
+import { type LatencyProxyProcess, startLatencyProxyProcess } from "./latency-proxy-process.js";
 
 const SERVERS = 8;
 const PER_SERVER = 4;
 const DELAY_MS = 25;
 const RUNS = 5;
+/** Preflights of one machine per kind (plain fixture, fake machine) whose mean sshd CPU is compared first. */
+const COST_RUNS = 7;
 const GOAL = 1.5;
 /** Linux USER_HZ: the unit of CPU times in /proc (always 100 on Linux's user-space ABI). */
 const MS_PER_TICK = 10;
@@ -37,12 +46,19 @@ interface Timing {
   wallMs: number;
   /** CPU time this (client) process spent. */
   clientCpuMs: number;
+  /** CPU time the latency proxies' process spent (0 without proxy). */
+  proxyCpuMs: number;
   /** CPU time the sshd servers and all their (finished) session processes spent. */
   sshdCpuMs: number;
   /** CPU time the whole machine spent (every process, also those not of this benchmark), from /proc/stat. */
   machineCpuMs: number;
   /** Most machines the pool had in flight at once. */
   maxInFlight: number;
+}
+
+/** The 1-minute load average (/proc/loadavg). */
+function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
 }
 
 /** Busy CPU time of the whole machine so far, in ms (/proc/stat). */
@@ -101,10 +117,23 @@ async function sshdCpuMs(pids: readonly number[]): Promise<number> {
   return ticks * MS_PER_TICK;
 }
 
+/** Where {@link timePreflight} reads the CPU time of the processes besides the client. */
+interface Meters {
+  /** The sshd listeners (their sessions are counted when reaped). */
+  sshdPids: readonly number[];
+  /** The latency proxies' process. */
+  proxy?: LatencyProxyProcess;
+}
+
+/**
+ * Times one preflight of `machines` with a fresh pool. Every machine must be reached; with `clean`, preflight must
+ * find no problem at all (the fake machines look like NixOS and meet the expectations).
+ */
 async function timePreflight(
   machines: PreflightMachine[],
   options: MachinePoolOptions,
-  sshdPids: readonly number[],
+  meters: Meters,
+  clean = true,
 ): Promise<Timing> {
   let maxInFlight = 0;
   const pool: MachinePool = new MachinePool({
@@ -113,7 +142,10 @@ async function timePreflight(
       if (event.type === "connecting") maxInFlight = Math.max(maxInFlight, pool.probesInFlight);
     },
   });
-  const sshdBefore = await sshdCpuMs(sshdPids);
+  const sshdBefore = await sshdCpuMs(meters.sshdPids);
+  // Collect the previous run's garbage now rather than during this run (`npm run bench` passes --expose-gc).
+  globalThis.gc?.();
+  const proxyBefore = meters.proxy?.cpuMs() ?? 0;
   const busy = machineBusyMs();
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -125,6 +157,10 @@ async function timePreflight(
     if (unreachable.length > 0)
       throw new Error(`preflight could not reach: ${unreachable.map((p) => p.actual).join("; ")}`);
     if (Object.keys(report.facts).length !== machines.length) throw new Error("preflight missed machines");
+    if (clean && report.problems.length > 0)
+      throw new Error(
+        `preflight found problems: ${report.problems.map((p) => `${p.machine}: ${p.actual}`).join("; ")}`,
+      );
   } finally {
     await pool.closeAll();
   }
@@ -132,10 +168,16 @@ async function timePreflight(
   return {
     wallMs,
     clientCpuMs: (used.user + used.system) / 1000,
-    sshdCpuMs: (await sshdCpuMs(sshdPids)) - sshdBefore,
+    proxyCpuMs: (meters.proxy?.cpuMs() ?? 0) - proxyBefore,
+    sshdCpuMs: (await sshdCpuMs(meters.sshdPids)) - sshdBefore,
     machineCpuMs: machineBusyMs() - busy,
     maxInFlight,
   };
+}
+
+/** The mean: CPU times come in 10 ms ticks, so a median of single preflights would show only the ticks. */
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 function median(values: number[]): number {
@@ -146,8 +188,8 @@ function median(values: number[]): number {
 const ms = (value: number, width = 5) => `${value.toFixed(0).padStart(width)} ms`;
 
 function describeRun(t: Timing): string {
-  const others = Math.max(0, t.machineCpuMs - t.clientCpuMs - t.sshdCpuMs);
-  return `${ms(t.wallMs)}   CPU: client ${ms(t.clientCpuMs, 4)}, sshd ${ms(t.sshdCpuMs)}, other processes ${ms(others)};  ${String(t.maxInFlight).padStart(2)} at once`;
+  const others = Math.max(0, t.machineCpuMs - t.clientCpuMs - t.proxyCpuMs - t.sshdCpuMs);
+  return `${ms(t.wallMs)}   CPU: client ${ms(t.clientCpuMs, 4)}, proxy ${ms(t.proxyCpuMs, 4)}, sshd ${ms(t.sshdCpuMs)}, other processes ${ms(others)};  ${String(t.maxInFlight).padStart(2)} at once`;
 }
 
 /** One kind of run: how many machines, reached how, with which pool options. */
@@ -158,24 +200,50 @@ interface Row {
   runs: Timing[];
 }
 
+const EXPECT = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
+
+/**
+ * Mean sshd CPU of one machine's preflight (no proxy, one at a time) on the plain sshd fixture and on `fake`, the
+ * first fake machine: what each fake machine saves this machine's cores.
+ */
+async function sshdCostPerMachine(fake: PreflightMachine, fakePid: number): Promise<{ plain: number; fake: number }> {
+  const plain = await startSshd();
+  try {
+    const plainMachine = { target: plain.target("bench-plain"), expect: EXPECT };
+    const plainPid = sshdPid(plain);
+    const plainRuns: number[] = [];
+    const fakeRuns: number[] = [];
+    for (let run = 0; run < COST_RUNS; run++) {
+      // The plain fixture is a Debian host without systemd: preflight reports that, which is fine here.
+      plainRuns.push((await timePreflight([plainMachine], {}, { sshdPids: [plainPid] }, false)).sshdCpuMs);
+      fakeRuns.push((await timePreflight([fake], {}, { sshdPids: [fakePid] })).sshdCpuMs);
+    }
+    return { plain: mean(plainRuns), fake: mean(fakeRuns) };
+  } finally {
+    await plain.dispose();
+  }
+}
+
 /** Runs the benchmark and prints its results. */
 export default async function preflightBench(): Promise<void> {
-  const fleet = await startSshdFleet(SERVERS);
-  const proxies: LatencyProxy[] = [];
+  const fleet = await startFakeMachineFleet(SERVERS);
+  const servers = fleet.machines.map((m) => m.sshd);
+  let proxies: LatencyProxyProcess | undefined;
   try {
-    for (const server of fleet.servers)
-      proxies.push(await startLatencyProxy({ targetPort: server.port, delayMs: DELAY_MS }));
-    const pids = fleet.servers.map(sshdPid);
-    const expect = { system: "x86_64-linux", memoryMiB: 1, diskGiB: 0 };
+    const loadAtStart = loadAverage();
+    proxies = await startLatencyProxyProcess({ targetPorts: servers.map((s) => s.port), delayMs: DELAY_MS });
+    const pids = servers.map(sshdPid);
+    const meters: Meters = { sshdPids: pids, proxy: proxies };
     const machinesVia = (port: (server: number) => number): PreflightMachine[] =>
-      fleet.servers.flatMap((server, s) =>
+      fleet.machines.flatMap((machine, s) =>
         Array.from({ length: PER_SERVER }, (_, i) => ({
-          target: server.target(`bench-${s * PER_SERVER + i + 1}`, { port: port(s) }),
-          expect,
+          target: machine.target(`bench-${s * PER_SERVER + i + 1}`, { port: port(s) }),
+          expect: EXPECT,
         })),
       );
-    const delayed = machinesVia((s) => proxies[s]!.port);
-    const direct = machinesVia((s) => fleet.servers[s]!.port);
+    const proxyPorts = proxies.ports;
+    const delayed = machinesVia((s) => proxyPorts[s]!);
+    const direct = machinesVia((s) => servers[s]!.port);
     const n = delayed.length;
     const defaults = new MachinePool();
     const limited = { probeConcurrency: defaults.concurrency };
@@ -193,15 +261,19 @@ export default async function preflightBench(): Promise<void> {
     ];
     const [one, all, allLimited, oneDirect, allDirect] = rows as [Row, Row, Row, Row, Row];
     // Warm-up: the first SSH connection of a process pays for loading crypto code.
-    await timePreflight(direct.slice(0, 1), {}, pids);
+    await timePreflight(direct.slice(0, 1), {}, meters);
     const cores = availableParallelism();
+    const cost = await sshdCostPerMachine(direct[0]!, pids[0]!);
+    console.log(
+      `sshd CPU per machine (mean of ${COST_RUNS} one-machine preflights, no proxy): plain sshd fixture ${cost.plain.toFixed(1)} ms, bench fake machine ${cost.fake.toFixed(1)} ms`,
+    );
     console.log(
       `preflight of ${n} vs 1 machine: ${SERVERS} local sshd × ${PER_SERVER} machine names, each connection through a proxy adding ${DELAY_MS} ms each way (${2 * DELAY_MS} ms round trip); fresh pool per run; pool limit ${defaults.concurrency}, probe limit ${defaults.probeConcurrency} (SDK defaults) unless said; ${cores} CPU cores`,
     );
     const width = Math.max(...rows.map((r) => r.label.length));
     for (let run = 0; run < RUNS; run++) {
       for (const [r, row] of rows.entries()) {
-        row.runs.push(await timePreflight(row.machines, row.options, pids));
+        row.runs.push(await timePreflight(row.machines, row.options, meters));
         const head = r === 0 ? `run ${run + 1}` : "";
         console.log(`  ${head.padEnd(6)} ${row.label.padEnd(width)}  ${describeRun(row.runs.at(-1)!)}`);
       }
@@ -215,16 +287,20 @@ export default async function preflightBench(): Promise<void> {
     console.log(
       `  preflight ratio ${n}/1 machines: ${ratio.toFixed(2)} (best runs ${(best(all) / best(one)).toFixed(2)}; goal ≤ ${GOAL})${ratio <= GOAL ? "" : " ABOVE GOAL"}; with probe limit ${limited.probeConcurrency}: ${(wall(allLimited) / wall(one)).toFixed(2)}`,
     );
-    const client = median(all.runs.map((t) => t.clientCpuMs)) / n;
-    const sshd = median(all.runs.map((t) => t.sshdCpuMs)) / n;
+    const perMachine = (cpu: (t: Timing) => number) => (median(all.runs.map(cpu)) / n).toFixed(1);
     console.log(
-      `  per machine: SDK client CPU ${client.toFixed(1)} ms, sshd session CPU ${sshd.toFixed(1)} ms (a real machine spends this on its own CPU; here ${n} sessions share ${cores} cores)`,
+      `  per machine: SDK client CPU ${perMachine((t) => t.clientCpuMs)} ms, proxy CPU ${perMachine((t) => t.proxyCpuMs)} ms, sshd session CPU ${perMachine((t) => t.sshdCpuMs)} ms (a real machine spends this on its own CPU; here ${n} sessions share ${cores} cores)`,
     );
     console.log(
       `  without latency ${n} machines take ${ms(wall(allDirect), 0)} here (CPU-bound: ${(wall(allDirect) / wall(one)).toFixed(2)} × the 1-machine time with latency); latency adds ${ms(wall(all) - wall(allDirect), 0)} to ${n} machines and ${ms(wall(one) - wall(oneDirect), 0)} to 1`,
     );
+    const nixStarts = (await Promise.all(fleet.machines.map((m) => m.nixCalls()))).reduce((a, b) => a + b, 0);
+    if (nixStarts > 0) console.log(`  note: the facts script started nix ${nixStarts} times on the fake machines`);
+    console.log(
+      `  load average (1 min) ${loadAtStart} at the start, ${loadAverage()} at the end: other processes share the ${cores} cores`,
+    );
   } finally {
-    await Promise.all(proxies.map((p) => p.close()));
+    await proxies?.close();
     await fleet.dispose();
   }
 }
