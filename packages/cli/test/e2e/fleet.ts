@@ -95,8 +95,8 @@ export async function startFleet(): Promise<Fleet> {
           authorizedKeys: [hosts[name].hostPublicKey],
         },
         resources: { cpus: 4, memoryMiB: 2048, diskGiB: 20 },
-        // what `fedi adopt` would add, so that the machine is deployable
-        stateVersion: "25.05",
+        // what `fedi adopt` reads from these hosts (GRUB_BIOS_CONFIGURATION), so that the machine is deployable
+        stateVersion: "23.11",
         boot: { loader: "grub" as const, devices: ["/dev/vda"] },
         nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
       });
