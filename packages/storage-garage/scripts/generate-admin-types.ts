@@ -2,8 +2,8 @@
  * Generates `src/admin/generated-types.ts` from the spec copy `spec/garage-admin-v2.schemas.json` (itself derived
  * from Garage's upstream document by `derive-admin-spec.ts`) with openapi-typescript, the types openapi-fetch reads.
  *
- * Usage (from the repository root): `npx tsx packages/storage-garage/scripts/generate-admin-types.ts [--check]`.
- * With `--check` it writes nothing and exits 1 when the file is out of date. The output is formatted with the
+ * Usage (from the repository root): `npm run generate:admin-types -w packages/storage-garage`, or
+ * `npm run check:admin-types -w packages/storage-garage`, which writes nothing and exits 1 when the file is out of date. The output is formatted with the
  * repository's Biome so that it passes `biome check` unchanged.
  * @module
  */
@@ -23,7 +23,7 @@ const HEADER = `// GENERATED FILE, do not edit by hand: openapi-typescript outpu
 // packages/storage-garage/spec/garage-admin-v2.schemas.json (Garage admin API v2, prose removed).
 // Regenerate from the repository root:
 //   npx tsx packages/storage-garage/scripts/derive-admin-spec.ts <upstream garage-admin-v2.json>   (spec copy)
-//   npx tsx packages/storage-garage/scripts/generate-admin-types.ts                                (this file)
+//   npm run generate:admin-types -w packages/storage-garage                                         (this file)
 // test/admin/generated-types.test.ts fails when this file and the spec copy drift apart.
 
 `;

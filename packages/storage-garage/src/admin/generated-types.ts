@@ -2,7 +2,7 @@
 // packages/storage-garage/spec/garage-admin-v2.schemas.json (Garage admin API v2, prose removed).
 // Regenerate from the repository root:
 //   npx tsx packages/storage-garage/scripts/derive-admin-spec.ts <upstream garage-admin-v2.json>   (spec copy)
-//   npx tsx packages/storage-garage/scripts/generate-admin-types.ts                                (this file)
+//   npm run generate:admin-types -w packages/storage-garage                                         (this file)
 // test/admin/generated-types.test.ts fails when this file and the spec copy drift apart.
 
 /** Every path of the Garage admin API v2 and the operation of each HTTP method (openapi-fetch's `paths`). */
