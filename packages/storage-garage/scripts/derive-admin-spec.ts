@@ -3,6 +3,11 @@
  * (`doc/api/garage-admin-v2.json` in the Garage repository): operations (method, operationId, parameters,
  * request and response schemas) and component schemas, with every description, summary, title and example removed.
  *
+ * One fact is corrected: upstream declares ids such as `id` and `node` as `in: path` parameters of paths that have
+ * no `{id}` template (e.g. `POST /v2/UpdateBucket`), while Garage's router reads them from the query string
+ * (`query::id`, `query::node` in `src/api/admin/router_v2.rs`). The copy declares them `in: query`, so that clients
+ * generated from it (openapi-fetch) send them where Garage reads them.
+ *
  * Usage (from the repository root):
  *   npx tsx packages/storage-garage/scripts/derive-admin-spec.ts <upstream garage-admin-v2.json> [output]
  * Then regenerate the types: `npx tsx packages/storage-garage/scripts/generate-admin-types.ts`.
@@ -53,12 +58,21 @@ function stripContent(content: Json | undefined): JsonObject | undefined {
   return out;
 }
 
-function stripOperation(op: JsonObject): JsonObject {
+/**
+ * Where Garage reads a parameter: a `path` parameter without a `{name}` template in the path is read from the query
+ * string (see the module comment).
+ */
+function parameterLocation(path: string, param: JsonObject): Json {
+  if (param.in === "path" && typeof param.name === "string" && !path.includes(`{${param.name}}`)) return "query";
+  return param.in ?? null;
+}
+
+function stripOperation(path: string, op: JsonObject): JsonObject {
   const out: JsonObject = {};
   if (typeof op.operationId === "string") out.operationId = op.operationId;
   if (Array.isArray(op.parameters)) {
     out.parameters = op.parameters.filter(isObject).map((p) => {
-      const param: JsonObject = { name: p.name ?? null, in: p.in ?? null, required: p.required === true };
+      const param: JsonObject = { name: p.name ?? null, in: parameterLocation(path, p), required: p.required === true };
       if (p.schema !== undefined) param.schema = stripSchema(p.schema);
       return param;
     });
@@ -90,12 +104,12 @@ export function deriveAdminSpec(upstream: JsonObject): JsonObject {
   for (const [path, item] of Object.entries(isObject(upstream.paths) ? upstream.paths : {})) {
     if (!isObject(item)) continue;
     const methods: JsonObject = {};
-    for (const [method, op] of Object.entries(item)) if (isObject(op)) methods[method] = stripOperation(op);
+    for (const [method, op] of Object.entries(item)) if (isObject(op)) methods[method] = stripOperation(path, op);
     paths[path] = methods;
   }
   return {
     "x-derived-from":
-      "Garage doc/api/garage-admin-v2.json; prose removed by packages/storage-garage/scripts/derive-admin-spec.ts",
+      "Garage doc/api/garage-admin-v2.json; prose removed and untemplated path parameters declared in: query by packages/storage-garage/scripts/derive-admin-spec.ts",
     openapi: upstream.openapi ?? null,
     info: { version: info.version ?? null },
     security: upstream.security ?? [],

@@ -1,9 +1,9 @@
 /**
- * Generates `src/admin/generated-types.ts` from the spec copy `spec/garage-admin-v2.schemas.json`
- * (itself derived from Garage's upstream document by `derive-admin-spec.ts`).
+ * Generates `src/admin/generated-types.ts` from the spec copy `spec/garage-admin-v2.schemas.json` (itself derived
+ * from Garage's upstream document by `derive-admin-spec.ts`) with openapi-typescript, the types openapi-fetch reads.
  *
- * Usage (from the repository root): `npx tsx packages/storage-garage/scripts/generate-admin-types.ts [--check]`.
- * With `--check` it writes nothing and exits 1 when the file is out of date. The output is formatted with the
+ * Usage (from the repository root): `npm run generate:admin-types -w packages/storage-garage`, or
+ * `npm run check:admin-types -w packages/storage-garage`, which writes nothing and exits 1 when the file is out of date. The output is formatted with the
  * repository's Biome so that it passes `biome check` unchanged.
  * @module
  */
@@ -11,249 +11,51 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
+import ts from "typescript";
 import { DEFAULT_SPEC_PATH, writeAtomic } from "./derive-admin-spec.js";
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Where the generated file lives. */
 export const GENERATED_TYPES_PATH = resolve(HERE, "../src/admin/generated-types.ts");
 
-const HEADER = `// GENERATED FILE, do not edit by hand.
-// Source: packages/storage-garage/spec/garage-admin-v2.schemas.json (Garage admin API v2, prose removed).
+const HEADER = `// GENERATED FILE, do not edit by hand: openapi-typescript output for
+// packages/storage-garage/spec/garage-admin-v2.schemas.json (Garage admin API v2, prose removed).
 // Regenerate from the repository root:
 //   npx tsx packages/storage-garage/scripts/derive-admin-spec.ts <upstream garage-admin-v2.json>   (spec copy)
-//   npx tsx packages/storage-garage/scripts/generate-admin-types.ts                                (this file)
+//   npm run generate:admin-types -w packages/storage-garage                                         (this file)
 // test/admin/generated-types.test.ts fails when this file and the spec copy drift apart.
+
 `;
 
-const SCHEMAS = "GarageAdminSchemas";
-const REF_PREFIX = "#/components/schemas/";
+/** The TSDoc of each declaration openapi-typescript emits (the spec copy has no prose of its own). */
+const DECLARATION_DOCS: Readonly<Record<string, string>> = {
+  paths: "Every path of the Garage admin API v2 and the operation of each HTTP method (openapi-fetch's `paths`).",
+  webhooks: "Webhooks of the API: none.",
+  components: "Component schemas and security schemes of the Garage admin API v2.",
+  $defs: "JSON Schema `$defs` of the document: none.",
+  operations: "Parameters, request body and responses of every operation, by operationId.",
+};
 
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function declarationName(node: ts.Node): string | undefined {
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return node.name.text;
+  return undefined;
 }
 
-/** A one-line TSDoc comment (the spec copy has no prose, so generated members get a factual note each). */
-function doc(text: string): string {
-  return `/** ${text} */`;
-}
-
-function propertyKey(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
-}
-
-/** Wraps a union or intersection in parentheses where precedence requires it. */
-function group(type: string): string {
-  return /^[\w$."[\]<>, ]+$/.test(type) || type.startsWith("{") || type.startsWith("[") ? type : `(${type})`;
-}
-
-function union(types: string[]): string {
-  const unique = [...new Set(types)];
-  if (unique.includes("unknown")) return "unknown";
-  return unique.length === 0 ? "never" : unique.join(" | ");
-}
-
-function objectType(schema: JsonObject): string {
-  const props = isObject(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
-  const members = Object.entries(props).map(
-    ([name, sub]) =>
-      `${doc(`Field \`${name}\`${required.has(name) ? "" : " (optional)"}.`)}\n${propertyKey(name)}${required.has(name) ? "" : "?"}: ${toType(sub)};`,
-  );
-  const extra = schema.additionalProperties;
-  if (extra !== undefined && extra !== false) {
-    members.push(`[key: string]: ${extra === true ? "unknown" : toType(extra)};`);
-  }
-  if (members.length === 0) return "Record<string, unknown>";
-  return `{\n${members.join("\n")}\n}`;
-}
-
-function arrayType(schema: JsonObject): string {
-  if (Array.isArray(schema.prefixItems) && schema.items === false) {
-    return `[${schema.prefixItems.map(toType).join(", ")}]`;
-  }
-  const items = schema.items === undefined || schema.items === true ? "unknown" : toType(schema.items);
-  return `${group(items)}[]`;
-}
-
-function typeForName(name: string, schema: JsonObject): string {
-  switch (name) {
-    case "string":
-      return "string";
-    case "integer":
-    case "number":
-      return "number";
-    case "boolean":
-      return "boolean";
-    case "null":
-      return "null";
-    case "array":
-      return arrayType(schema);
-    case "object":
-      return objectType(schema);
-    default:
-      throw new Error(`unsupported JSON Schema type ${name}`);
-  }
-}
-
-/** Translates one JSON Schema into a TypeScript type expression. */
-export function toType(schema: Json): string {
-  if (schema === true) return "unknown";
-  if (schema === false) return "never";
-  if (!isObject(schema)) throw new Error(`unsupported schema ${JSON.stringify(schema)}`);
-  if (typeof schema.$ref === "string") {
-    if (!schema.$ref.startsWith(REF_PREFIX)) throw new Error(`unsupported $ref ${schema.$ref}`);
-    return `${SCHEMAS}[${JSON.stringify(schema.$ref.slice(REF_PREFIX.length))}]`;
-  }
-  if (Array.isArray(schema.enum)) return union(schema.enum.map((v) => JSON.stringify(v)));
-  if (Array.isArray(schema.allOf)) return schema.allOf.map((s) => group(toType(s))).join(" & ");
-  if (Array.isArray(schema.oneOf)) return union(schema.oneOf.map(toType));
-  if (Array.isArray(schema.anyOf)) return union(schema.anyOf.map(toType));
-  if (Array.isArray(schema.type)) return union(schema.type.map((t) => typeForName(String(t), schema)));
-  if (typeof schema.type === "string") return typeForName(schema.type, schema);
-  if (schema.properties !== undefined || schema.additionalProperties !== undefined) return objectType(schema);
-  return "unknown";
-}
-
-interface OperationInfo {
-  id: string;
-  method: string;
-  path: string;
-  params: Array<{ name: string; location: string; required: boolean; type: string }>;
-  body: string | undefined;
-  bodyRequired: boolean;
-  response: string;
-}
-
-function jsonSchemaOf(content: Json | undefined): Json | undefined {
-  if (!isObject(content)) return undefined;
-  const media = content["application/json"];
-  return isObject(media) ? media.schema : undefined;
-}
-
-function operations(spec: JsonObject): OperationInfo[] {
-  const out: OperationInfo[] = [];
-  const paths = isObject(spec.paths) ? spec.paths : {};
-  for (const [path, item] of Object.entries(paths)) {
-    if (!isObject(item)) continue;
-    for (const [method, op] of Object.entries(item)) {
-      if (!isObject(op) || typeof op.operationId !== "string") continue;
-      const params = (Array.isArray(op.parameters) ? op.parameters : []).filter(isObject).map((p) => ({
-        name: String(p.name),
-        location: String(p.in),
-        required: p.required === true,
-        type: p.schema === undefined ? "string" : toType(p.schema),
-      }));
-      const bodySchema = isObject(op.requestBody) ? jsonSchemaOf(op.requestBody.content) : undefined;
-      const responses = isObject(op.responses) ? op.responses : {};
-      const ok = responses["200"];
-      const responseSchema = isObject(ok) ? jsonSchemaOf(ok.content) : undefined;
-      out.push({
-        id: op.operationId,
-        method: method.toUpperCase(),
-        path,
-        params,
-        body: bodySchema === undefined ? undefined : toType(bodySchema),
-        bodyRequired: isObject(op.requestBody) && op.requestBody.required === true,
-        response: responseSchema === undefined ? "unknown" : toType(responseSchema),
-      });
+/** Produces the (unformatted) TypeScript source for a spec copy with openapi-typescript. */
+export async function renderAdminTypes(spec: OpenAPI3): Promise<string> {
+  const nodes = await openapiTS(spec, { silent: true });
+  for (const node of nodes) {
+    const name = declarationName(node);
+    const text = name === undefined ? undefined : DECLARATION_DOCS[name];
+    if (name !== undefined && text === undefined) {
+      throw new Error(`openapi-typescript emitted an undocumented declaration ${name}; add it to DECLARATION_DOCS`);
+    }
+    if (text !== undefined) {
+      ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, `* ${text} `, true);
     }
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
-}
-
-function paramsType(op: OperationInfo): string {
-  if (op.params.length === 0) return "Record<string, never>";
-  const members = op.params.map(
-    (p) =>
-      `${doc(`Parameter \`${p.name}\` (${p.location} in the spec, sent in the query string)${p.required ? "" : ", optional"}.`)}\n${propertyKey(p.name)}${p.required ? "" : "?"}: ${p.type};`,
-  );
-  return `{\n${members.join("\n")}\n}`;
-}
-
-/** Produces the (unformatted) TypeScript source for the given spec copy. */
-export function renderAdminTypes(spec: JsonObject): string {
-  const components = isObject(spec.components) ? spec.components : {};
-  const schemas = isObject(components.schemas) ? components.schemas : {};
-  const ops = operations(spec);
-  const lines: string[] = [HEADER];
-  lines.push(
-    `/** Component schemas of the Garage admin API v2 (\`components.schemas\` of spec version ${String(
-      isObject(spec.info) ? spec.info.version : "?",
-    )}). */`,
-  );
-  lines.push(`export interface ${SCHEMAS} {`);
-  for (const [name, schema] of Object.entries(schemas)) {
-    lines.push(doc(`Schema \`${name}\`.`), `${propertyKey(name)}: ${toType(schema)};`);
-  }
-  lines.push("}", "");
-  lines.push(
-    "/**",
-    " * Request and response types of every admin API operation, by operationId.",
-    " * `params` merges the spec's path and query parameters: Garage reads all of them from the query string",
-    " * (e.g. `POST /v2/UpdateBucket?id=...`), whatever the spec says.",
-    " */",
-    "export interface GarageAdminOperations {",
-  );
-  for (const op of ops) {
-    lines.push(
-      doc(`Operation \`${op.id}\`: ${op.method} ${op.path}.`),
-      `${op.id}: {`,
-      doc("HTTP method."),
-      `method: ${JSON.stringify(op.method)};`,
-      doc("Request path."),
-      `path: ${JSON.stringify(op.path)};`,
-      doc("Parameters, all sent in the query string."),
-      `params: ${paramsType(op)};`,
-      doc("JSON request body (`undefined`: none)."),
-      `body: ${op.body === undefined ? "undefined" : op.body};`,
-      doc("JSON body of the 200 answer."),
-      `response: ${op.response};`,
-      "};",
-    );
-  }
-  lines.push("}", "");
-  lines.push("/** The operationId of an admin API operation. */");
-  lines.push("export type GarageAdminOperationId = keyof GarageAdminOperations;", "");
-  lines.push(
-    "/** Runtime facts of every operation: HTTP method, path, parameter names and whether it takes a JSON body. */",
-  );
-  lines.push(
-    "export const GARAGE_ADMIN_OPERATIONS: Readonly<Record<GarageAdminOperationId, GarageAdminOperationFacts>> = {",
-  );
-  for (const op of ops) {
-    const params = op.params.map((p) => JSON.stringify(p.name)).join(", ");
-    const required = op.params
-      .filter((p) => p.required)
-      .map((p) => JSON.stringify(p.name))
-      .join(", ");
-    lines.push(
-      doc(`Operation \`${op.id}\`.`),
-      `${op.id}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)}, params: [${params}], requiredParams: [${required}], body: ${op.body !== undefined}, bodyRequired: ${op.bodyRequired} },`,
-    );
-  }
-  lines.push("};", "");
-  lines.push(
-    "/** Shape of one entry of {@link GARAGE_ADMIN_OPERATIONS}. */",
-    "export interface GarageAdminOperationFacts {",
-    "/** HTTP method. */",
-    'method: "GET" | "POST";',
-    "/** Request path. */",
-    "path: string;",
-    "/** Names of the parameters, all sent in the query string. */",
-    "params: readonly string[];",
-    "/** Names of the parameters Garage requires. */",
-    "requiredParams: readonly string[];",
-    "/** Whether the operation takes a JSON request body. */",
-    "body: boolean;",
-    "/** Whether the request body is required. */",
-    "bodyRequired: boolean;",
-    "}",
-    "",
-  );
-  return lines.join("\n");
+  return HEADER + astToString(nodes);
 }
 
 function biomeBinary(): string {
@@ -278,14 +80,14 @@ export function formatWithBiome(source: string): string {
 }
 
 /** Generates the final, formatted content of `src/admin/generated-types.ts` from a spec copy file. */
-export function generateAdminTypes(specPath: string = DEFAULT_SPEC_PATH): string {
-  const spec = JSON.parse(readFileSync(specPath, "utf8")) as JsonObject;
-  return formatWithBiome(renderAdminTypes(spec));
+export async function generateAdminTypes(specPath: string = DEFAULT_SPEC_PATH): Promise<string> {
+  const spec = JSON.parse(readFileSync(specPath, "utf8")) as OpenAPI3;
+  return formatWithBiome(await renderAdminTypes(spec));
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const check = argv.includes("--check");
-  const text = generateAdminTypes();
+  const text = await generateAdminTypes();
   if (check) {
     const current = existsSync(GENERATED_TYPES_PATH) ? readFileSync(GENERATED_TYPES_PATH, "utf8") : "";
     if (current !== text) {
@@ -298,4 +100,4 @@ function main(argv: string[]): void {
   process.stdout.write(`wrote ${GENERATED_TYPES_PATH}\n`);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

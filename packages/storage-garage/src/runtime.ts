@@ -5,20 +5,21 @@
  */
 export {
   createGarageAdminClient,
+  type GarageAdminApi,
   type GarageAdminClient,
   type GarageAdminClientOptions,
   type GarageAdminEvent,
+  type GarageAdminOperationId,
+  type GarageAdminSchemas,
   type GarageBucketRef,
   type GarageKeyRef,
   garageErrorCode,
   garageErrorStatus,
 } from "./admin/client.js";
-export {
-  GARAGE_ADMIN_OPERATIONS,
-  type GarageAdminOperationFacts,
-  type GarageAdminOperationId,
-  type GarageAdminOperations,
-  type GarageAdminSchemas,
+export type {
+  components as GarageAdminComponents,
+  operations as GarageAdminOperations,
+  paths as GarageAdminPaths,
 } from "./admin/generated-types.js";
 export { REDACTED, redactSecrets } from "./admin/redact.js";
 export {

@@ -1,3 +1,4 @@
+import { styleText } from "node:util";
 import type { CliIo, OutputStream } from "./io.js";
 
 /** Text styles; each is the identity when colour is off. */
@@ -12,29 +13,24 @@ export interface Style {
   cyan(text: string): string;
 }
 
-const codes = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-} as const;
-
-/** A {@link Style} writing ANSI codes when `color` is true. */
+/**
+ * A {@link Style} writing ANSI codes (`node:util` `styleText`) when `color` is true. Whether to colour is decided
+ * by {@link wantsColor} from the CLI's own streams and environment, so `styleText` is told not to check
+ * `process.stdout` and `process.env` itself (`validateStream: false`, Node ≥ 20.18): the codes are then the same on
+ * Node 20 and 22. One difference remains between them, which the CLI avoids: Node 22 re-opens an outer style after
+ * an inner one that shares its closing code (a colour inside a colour, `dim` inside `bold`); Node 20 does not.
+ */
 export function createStyle(color: boolean): Style {
-  const wrap =
-    ([open, close]: readonly [number, number]) =>
-    (text: string) =>
-      color && text ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  const wrap = (format: "bold" | "dim" | "red" | "green" | "yellow" | "cyan") => (text: string) =>
+    color && text ? styleText(format, text, { validateStream: false }) : text;
   return {
     color,
-    bold: wrap(codes.bold),
-    dim: wrap(codes.dim),
-    red: wrap(codes.red),
-    green: wrap(codes.green),
-    yellow: wrap(codes.yellow),
-    cyan: wrap(codes.cyan),
+    bold: wrap("bold"),
+    dim: wrap("dim"),
+    red: wrap("red"),
+    green: wrap("green"),
+    yellow: wrap("yellow"),
+    cyan: wrap("cyan"),
   };
 }
 

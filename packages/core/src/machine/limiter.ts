@@ -1,59 +1,42 @@
+import pLimit, { type LimitFunction } from "p-limit";
 import { cancelledError } from "./retry.js";
 
-/** A counting semaphore: at most `limit` holders at once, the others wait in FIFO order. */
+/**
+ * A concurrency limit (p-limit): at most `limit` operations run at once, the others wait in FIFO order. A caller's
+ * `AbortSignal` cancels its wait for a slot (p-limit itself only clears whole queues).
+ */
 export class ConcurrencyLimiter {
-  /** The maximum number of simultaneous holders. */
+  /** The maximum number of simultaneous operations. */
   readonly limit: number;
-  #active = 0;
-  readonly #waiting: Array<() => void> = [];
+  readonly #limit: LimitFunction;
 
-  /** @param limit - At least 1. */
+  /** @param limit - At least 1 (smaller or fractional values are rounded up to a valid limit). */
   constructor(limit: number) {
-    this.limit = Math.max(1, Math.floor(limit));
+    const whole = Math.floor(limit);
+    this.limit = Number.isNaN(whole) ? 1 : Math.max(1, whole);
+    this.#limit = pLimit(this.limit);
   }
 
-  /** How many holders are active now. */
+  /** How many operations run now. */
   get active(): number {
-    return this.#active;
+    return this.#limit.activeCount;
   }
 
-  /** Waits for a free slot. Rejects with `CANCELLED` if `signal` aborts first. Pair with {@link release}. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Runs `fn` in a slot. If `signal` aborts while it waits, it rejects with `CANCELLED` at once and `fn` never runs
+   * (its place in the queue passes on without work); once `fn` runs, stopping it is `fn`'s own business.
+   */
+  run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelledError());
-    if (this.#active < this.limit) {
-      this.#active++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener("abort", onAbort);
-        this.#active++;
-        resolve();
-      };
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(grant);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(cancelledError());
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.push(grant);
+    if (!signal) return this.#limit(fn);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(cancelledError());
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#limit(async (): Promise<T | undefined> => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) return undefined;
+        return await fn();
+      }).then((value) => resolve(value as T), reject);
     });
-  }
-
-  /** Frees a slot taken by {@link acquire}. */
-  release(): void {
-    this.#active = Math.max(0, this.#active - 1);
-    const next = this.#waiting.shift();
-    if (next) next();
-  }
-
-  /** Runs `fn` while holding a slot. */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
   }
 }

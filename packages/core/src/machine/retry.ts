@@ -86,6 +86,11 @@ export interface RetryTransientOptions {
   signal?: AbortSignal | undefined;
 }
 
+// Why not p-retry (7.x, the last line for Node 20): its delay is `minTimeout * factor^n` times a random factor in
+// [1, 2], computed inside and never shown to a hook, so the `retrying` event could not carry `delayMs`, `jitter` and
+// `random` (±jitter, injectable) could not be kept, and `RetryOptions.sleep` could not be injected; its `signal`
+// rejects with `signal.reason` instead of `CANCELLED`; it turns thrown non-Errors into a TypeError. Using it would
+// mean switching off its backoff and signal and sleeping inside `shouldRetry`: it would only count attempts.
 /**
  * Runs `attempt` until it succeeds, retrying transient SSH failures ({@link isTransientSshError}) with exponential
  * backoff. Non-idempotent operations are retried only when the failure happened before anything ran remotely.

@@ -134,14 +134,45 @@ describe("ConcurrencyLimiter", () => {
     expect(limiter.active).toBe(0);
   });
 
-  it("rejects a waiter whose signal aborts, without taking a slot", async () => {
+  it("rejects a waiter whose signal aborts at once, never runs it, and passes its place on", async () => {
     const limiter = new ConcurrencyLimiter(1);
-    await limiter.acquire();
+    let releaseHolder!: () => void;
+    const holder = limiter.run(() => new Promise<void>((resolve) => (releaseHolder = resolve)));
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal);
+    let ran = false;
+    const waiting = limiter.run(async () => {
+      ran = true;
+    }, controller.signal);
     controller.abort();
     await expect(waiting).rejects.toSatisfy((e: unknown) => hasErrorCode(e, "CANCELLED"));
-    limiter.release();
+    expect(limiter.active).toBe(1);
+    releaseHolder();
+    await holder;
+    await expect(limiter.run(async () => "next")).resolves.toBe("next");
+    expect(ran).toBe(false);
     expect(limiter.active).toBe(0);
+  });
+
+  it("rejects at once for an already aborted signal, and lets a running operation finish after an abort", async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    let calls = 0;
+    const count = async () => {
+      calls++;
+    };
+    await expect(limiter.run(count, AbortSignal.abort())).rejects.toSatisfy((e: unknown) =>
+      hasErrorCode(e, "CANCELLED"),
+    );
+    const controller = new AbortController();
+    const running = limiter.run(async () => {
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 5));
+      return "done";
+    }, controller.signal);
+    await expect(running).resolves.toBe("done");
+    expect(calls).toBe(0);
+  });
+
+  it("turns a limit below 1, fractional or NaN into a valid one", () => {
+    expect([0, -3, 2.7, Number.NaN].map((n) => new ConcurrencyLimiter(n).limit)).toEqual([1, 1, 2, 1]);
   });
 });

@@ -1,19 +1,27 @@
 import { FediError, isFediError } from "@fediversity/core";
-import {
-  GARAGE_ADMIN_OPERATIONS,
-  type GarageAdminOperationId,
-  type GarageAdminOperations,
-  type GarageAdminSchemas,
-} from "./generated-types.js";
+import createClient, { type Client } from "openapi-fetch";
+import type { components, operations, paths } from "./generated-types.js";
 import { redactSecrets } from "./redact.js";
-import type { GarageAdminTransport } from "./transport.js";
+import type { GarageAdminRequest, GarageAdminTransport } from "./transport.js";
+
+/** Component schemas of the Garage admin API v2, by name (e.g. `GarageAdminSchemas["GetBucketInfoResponse"]`). */
+export type GarageAdminSchemas = components["schemas"];
+
+/** The operationId of an admin API operation, e.g. `GetClusterLayout`. */
+export type GarageAdminOperationId = keyof operations;
+
+/**
+ * The openapi-fetch client of the admin API (see {@link GarageAdminClient.api}): `GET` and `POST` take a path of the
+ * API, e.g. `/v2/GetClusterStatistics`, and its typed `params` and `body`.
+ */
+export type GarageAdminApi = Client<paths>;
 
 type Schemas = GarageAdminSchemas;
 
 /** What the client reports about each request it made (never headers, bodies or secrets). */
 export interface GarageAdminEvent {
-  /** The operationId, e.g. `GetClusterLayout`. */
-  operation: GarageAdminOperationId;
+  /** The operationId (the path's last segment for `/v2/` operations, e.g. `GetClusterLayout`), or the path. */
+  operation: string;
   /** HTTP method. */
   method: "GET" | "POST";
   /** HTTP status, or 0 when the transport failed. */
@@ -64,11 +72,13 @@ export type GarageKeyRef =
  * error code and message (see {@link garageErrorCode}).
  */
 export interface GarageAdminClient {
-  /** Calls any operation by operationId (escape hatch for operations without a dedicated method). */
-  call<K extends GarageAdminOperationId>(
-    operation: K,
-    input?: { params?: GarageAdminOperations[K]["params"]; body?: GarageAdminOperations[K]["body"] },
-  ): Promise<GarageAdminOperations[K]["response"]>;
+  /**
+   * The typed openapi-fetch client underneath, for operations without a dedicated method, e.g.
+   * `(await client.api.GET("/v2/GetClusterStatistics")).data`. It sends through the same transport with the same
+   * token, and a failure rejects with the same `STORAGE_FAILED` error as the methods (it never resolves `error`).
+   * Garage reads every parameter from the query string: pass them as `params.query`.
+   */
+  readonly api: GarageAdminApi;
   /** GetClusterStatus: known nodes, whether they are up, their roles. */
   getClusterStatus(): Promise<Schemas["GetClusterStatusResponse"]>;
   /** GetClusterHealth: counts of connected and healthy storage nodes and partitions. */
@@ -174,17 +184,21 @@ export function garageErrorStatus(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
-function toQuery(params: Record<string, unknown> | undefined): Record<string, string> | undefined {
-  if (!params) return undefined;
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined || value === null) continue;
-    query[name] = String(value);
-  }
-  return Object.keys(query).length > 0 ? query : undefined;
+/**
+ * The origin openapi-fetch builds request URLs on. It never reaches the network: the client's `fetch` hands only
+ * the path and query to the transport, which knows the real admin endpoint.
+ */
+const TRANSPORT_ORIGIN = "http://garage-admin.invalid";
+
+/** The operation a request path names: `/v2/GetClusterLayout` → `GetClusterLayout`. */
+function operationOf(pathname: string): string {
+  return pathname.startsWith("/v2/") ? pathname.slice("/v2/".length) : pathname;
 }
 
-/** Creates a typed admin API v2 client over the given transport. */
+/** Statuses whose answer cannot carry a body (the `Response` constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** Creates a typed admin API v2 client (openapi-fetch over {@link GarageAdminClientOptions.transport}). */
 export function createGarageAdminClient(options: GarageAdminClientOptions): GarageAdminClient {
   const { transport, token, onEvent } = options;
   if (typeof token !== "string" || token.trim() === "") {
@@ -193,25 +207,44 @@ export function createGarageAdminClient(options: GarageAdminClientOptions): Gara
     });
   }
 
-  async function call<K extends GarageAdminOperationId>(
-    operation: K,
-    input: { params?: GarageAdminOperations[K]["params"]; body?: GarageAdminOperations[K]["body"] } = {},
-  ): Promise<GarageAdminOperations[K]["response"]> {
-    const facts = GARAGE_ADMIN_OPERATIONS[operation];
-    const secrets = [token, ...secretsIn(input.body)];
-    const query = toQuery(input.params as Record<string, unknown> | undefined);
+  /** The operation each answer of {@link send} belongs to, for {@link json}'s message. */
+  const operationOfAnswer = new WeakMap<Response, string>();
+
+  /** openapi-fetch's `fetch`: hands the request to the transport and turns failures into `STORAGE_FAILED`. */
+  async function send(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const operation = operationOf(url.pathname);
+    const method = request.method === "GET" ? "GET" : "POST";
+    const text = await request.text();
+    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const query = Object.fromEntries(url.searchParams);
+    const secrets = [token, ...secretsIn(body)];
+    const adminRequest: GarageAdminRequest = {
+      method,
+      path: url.pathname,
+      ...(Object.keys(query).length > 0 ? { query } : {}),
+      ...(body === undefined ? {} : { body }),
+      headers: Object.fromEntries(request.headers),
+    };
     const started = performance.now();
     let status = 0;
     try {
-      const response = await transport({
-        method: facts.method,
-        path: facts.path,
-        ...(query ? { query } : {}),
-        ...(input.body === undefined ? {} : { body: input.body }),
-        headers: { authorization: `Bearer ${token}` },
-      });
+      let response: Awaited<ReturnType<GarageAdminTransport>>;
+      try {
+        response = await transport(adminRequest);
+      } catch (error) {
+        throw transportError(error, operation, secrets);
+      }
       status = response.status;
-      if (status >= 200 && status < 300) return response.body as GarageAdminOperations[K]["response"];
+      if (status >= 200 && status < 300) {
+        const empty = response.body === null || response.body === undefined || NULL_BODY_STATUSES.has(status);
+        const answer = new Response(empty ? null : JSON.stringify(response.body), {
+          status,
+          headers: { "content-type": "application/json" },
+        });
+        operationOfAnswer.set(answer, operation);
+        return answer;
+      }
       const { code, message } = errorBody(response.body);
       const text = redactSecrets(
         `Garage admin API ${operation} failed with HTTP ${status}${code ? ` ${code}` : ""}${message ? `: ${message}` : "."}`,
@@ -221,55 +254,83 @@ export function createGarageAdminClient(options: GarageAdminClientOptions): Gara
         hint: hintFor(status),
         details: { operation, status, ...(code ? { garageCode: code } : {}) },
       });
-    } catch (error) {
-      if (isFediError(error)) {
-        if (error.details.operation === operation) throw error;
-        // A transport error: name the operation, keep its code and hint, and make sure no secret leaks.
-        throw new FediError(error.code, redactSecrets(`${operation}: ${error.message}`, secrets), {
-          ...(error.hint ? { hint: redactSecrets(error.hint, secrets) } : {}),
-          details: { operation, status: 0 },
-        });
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new FediError("STORAGE_FAILED", redactSecrets(`Garage admin API ${operation} failed: ${reason}`, secrets), {
-        hint: "Check that the Garage admin API is reachable.",
-        details: { operation, status: 0 },
-      });
     } finally {
-      onEvent?.({ operation, method: facts.method, status, durationMs: performance.now() - started });
+      onEvent?.({ operation, method, status, durationMs: performance.now() - started });
     }
   }
 
+  const api = createClient<paths>({
+    baseUrl: TRANSPORT_ORIGIN,
+    headers: { authorization: `Bearer ${token}` },
+    fetch: send,
+  });
+
+  /** The JSON answer of a call; an empty 2xx answer where the spec promises JSON is an error, not `undefined`. */
+  async function json<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+    const { data, response } = await call;
+    if (data === undefined) {
+      const operation = operationOfAnswer.get(response) ?? "call";
+      throw new FediError(
+        "STORAGE_FAILED",
+        `Garage admin API ${operation} answered HTTP ${response.status} with no body.`,
+        {
+          hint: "Check that the endpoint is a Garage admin API v2 (Garage 2.x), not a proxy or another service.",
+          details: { operation, status: response.status },
+        },
+      );
+    }
+    return data;
+  }
+
   return {
-    call,
-    getClusterStatus: () => call("GetClusterStatus"),
-    getClusterHealth: () => call("GetClusterHealth"),
-    connectClusterNodes: (peers) => call("ConnectClusterNodes", { body: peers }),
-    getNodeInfo: (node = "self") => call("GetNodeInfo", { params: { node } }),
-    getClusterLayout: () => call("GetClusterLayout"),
-    updateClusterLayout: (request) => call("UpdateClusterLayout", { body: request }),
-    previewClusterLayoutChanges: () => call("PreviewClusterLayoutChanges"),
-    applyClusterLayout: (request) => call("ApplyClusterLayout", { body: request }),
-    revertClusterLayout: () => call("RevertClusterLayout"),
-    listBuckets: () => call("ListBuckets"),
-    getBucketInfo: (ref) => call("GetBucketInfo", { params: ref }),
-    createBucket: (request) => call("CreateBucket", { body: request }),
-    updateBucket: (id, body) => call("UpdateBucket", { params: { id }, body }),
+    api,
+    getClusterStatus: () => json(api.GET("/v2/GetClusterStatus")),
+    getClusterHealth: () => json(api.GET("/v2/GetClusterHealth")),
+    connectClusterNodes: (peers) => json(api.POST("/v2/ConnectClusterNodes", { body: peers })),
+    getNodeInfo: (node = "self") => json(api.GET("/v2/GetNodeInfo", { params: { query: { node } } })),
+    getClusterLayout: () => json(api.GET("/v2/GetClusterLayout")),
+    updateClusterLayout: (request) => json(api.POST("/v2/UpdateClusterLayout", { body: request })),
+    previewClusterLayoutChanges: () => json(api.POST("/v2/PreviewClusterLayoutChanges")),
+    applyClusterLayout: (request) => json(api.POST("/v2/ApplyClusterLayout", { body: request })),
+    revertClusterLayout: () => json(api.POST("/v2/RevertClusterLayout")),
+    listBuckets: () => json(api.GET("/v2/ListBuckets")),
+    getBucketInfo: (ref) => json(api.GET("/v2/GetBucketInfo", { params: { query: ref } })),
+    createBucket: (request) => json(api.POST("/v2/CreateBucket", { body: request })),
+    updateBucket: (id, body) => json(api.POST("/v2/UpdateBucket", { params: { query: { id } }, body })),
     deleteBucket: async (id) => {
-      await call("DeleteBucket", { params: { id } });
+      await api.POST("/v2/DeleteBucket", { params: { query: { id } } });
     },
-    addBucketAlias: (request) => call("AddBucketAlias", { body: request }),
-    removeBucketAlias: (request) => call("RemoveBucketAlias", { body: request }),
-    listKeys: () => call("ListKeys"),
+    addBucketAlias: (request) => json(api.POST("/v2/AddBucketAlias", { body: request })),
+    removeBucketAlias: (request) => json(api.POST("/v2/RemoveBucketAlias", { body: request })),
+    listKeys: () => json(api.GET("/v2/ListKeys")),
     getKeyInfo: (ref, opts = {}) =>
-      call("GetKeyInfo", { params: { ...ref, ...(opts.showSecretKey ? { showSecretKey: true } : {}) } }),
-    createKey: (request) => call("CreateKey", { body: request }),
-    importKey: (request) => call("ImportKey", { body: request }),
-    updateKey: (id, body) => call("UpdateKey", { params: { id }, body }),
+      json(
+        api.GET("/v2/GetKeyInfo", {
+          params: { query: { ...ref, ...(opts.showSecretKey ? { showSecretKey: true } : {}) } },
+        }),
+      ),
+    createKey: (request) => json(api.POST("/v2/CreateKey", { body: request })),
+    importKey: (request) => json(api.POST("/v2/ImportKey", { body: request })),
+    updateKey: (id, body) => json(api.POST("/v2/UpdateKey", { params: { query: { id } }, body })),
     deleteKey: async (id) => {
-      await call("DeleteKey", { params: { id } });
+      await api.POST("/v2/DeleteKey", { params: { query: { id } } });
     },
-    allowBucketKey: (request) => call("AllowBucketKey", { body: request }),
-    denyBucketKey: (request) => call("DenyBucketKey", { body: request }),
+    allowBucketKey: (request) => json(api.POST("/v2/AllowBucketKey", { body: request })),
+    denyBucketKey: (request) => json(api.POST("/v2/DenyBucketKey", { body: request })),
   };
+}
+
+/** A transport's failure, naming the operation and keeping its code and hint, with every secret redacted. */
+function transportError(error: unknown, operation: string, secrets: readonly string[]): FediError {
+  if (isFediError(error)) {
+    return new FediError(error.code, redactSecrets(`${operation}: ${error.message}`, secrets), {
+      ...(error.hint ? { hint: redactSecrets(error.hint, secrets) } : {}),
+      details: { operation, status: 0 },
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new FediError("STORAGE_FAILED", redactSecrets(`Garage admin API ${operation} failed: ${reason}`, secrets), {
+    hint: "Check that the Garage admin API is reachable.",
+    details: { operation, status: 0 },
+  });
 }

@@ -1,4 +1,4 @@
-import type { GarageAdminSchemas } from "../admin/generated-types.js";
+import type { GarageAdminSchemas } from "../admin/client.js";
 import type { DesiredLayout } from "./desired.js";
 
 /** A node role as Garage stores it: zone, tags and capacity in bytes (`null` for a gateway node). */

@@ -1,6 +1,5 @@
 import { FediError, type FediIssue, isFediError } from "@fediversity/core";
-import type { GarageAdminClient } from "../admin/client.js";
-import type { GarageAdminSchemas } from "../admin/generated-types.js";
+import type { GarageAdminClient, GarageAdminSchemas } from "../admin/client.js";
 import type { DesiredLayout } from "./desired.js";
 import { diffLayout, type LayoutChange, sameRole, toRoleChanges } from "./diff.js";
 

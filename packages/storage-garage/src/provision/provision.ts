@@ -1,7 +1,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { FediError, isFediError } from "@fediversity/core";
-import { type GarageAdminClient, garageErrorCode, garageErrorStatus } from "../admin/client.js";
-import type { GarageAdminSchemas } from "../admin/generated-types.js";
+import {
+  type GarageAdminClient,
+  type GarageAdminSchemas,
+  garageErrorCode,
+  garageErrorStatus,
+} from "../admin/client.js";
 import { readBucketCors, sameCors, writeBucketCors } from "./cors.js";
 import { describeS3Error, type S3Endpoint, type S3Factory, s3Settings } from "./s3-client.js";
 import type { BucketKeySpec, BucketSpec } from "./types.js";

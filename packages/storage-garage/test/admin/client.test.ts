@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createGarageAdminClient,
   type GarageAdminEvent,
+  type GarageAdminRequest,
   type GarageAdminTransport,
   garageErrorCode,
   garageErrorStatus,
@@ -65,6 +66,46 @@ describe("Garage admin client against the admin double", () => {
       ["GetBucketInfo", { globalAlias: "query-ids" }],
     ]);
     expect(double.bucket("query-ids")?.quotas).toEqual({ maxSize: 4096, maxObjects: null });
+  });
+
+  it("hands the transport the method, path, query string, JSON body and bearer token of each call", async () => {
+    const seen: GarageAdminRequest[] = [];
+    const recording: GarageAdminTransport = async (request) => {
+      seen.push(request);
+      return { status: 200, body: request.path === "/v2/DeleteKey" ? null : { id: "b1" } };
+    };
+    const client = createGarageAdminClient({ transport: recording, token: "t0ken-abc" });
+    await client.updateBucket("b1", { websiteAccess: { enabled: false } });
+    await client.getKeyInfo({ search: "GK1" }, { showSecretKey: true });
+    await client.deleteKey("GK1");
+    await client.previewClusterLayoutChanges();
+    expect(seen.map((r) => [r.method, r.path, r.query, r.body, r.headers.authorization])).toEqual([
+      ["POST", "/v2/UpdateBucket", { id: "b1" }, { websiteAccess: { enabled: false } }, "Bearer t0ken-abc"],
+      ["GET", "/v2/GetKeyInfo", { search: "GK1", showSecretKey: "true" }, undefined, "Bearer t0ken-abc"],
+      ["POST", "/v2/DeleteKey", { id: "GK1" }, undefined, "Bearer t0ken-abc"],
+      ["POST", "/v2/PreviewClusterLayoutChanges", undefined, undefined, "Bearer t0ken-abc"],
+    ]);
+  });
+
+  it("exposes the openapi-fetch client for other operations, with the same token and errors", async () => {
+    const client = createGarageAdminClient({ transport: httpTransport(double.url), token });
+    await client.createBucket({ globalAlias: "via-api" });
+    const { data } = await client.api.GET("/v2/ListBuckets");
+    expect(data?.map((b) => b.globalAliases)).toContainEqual(["via-api"]);
+    const missing = await rejection(
+      client.api.GET("/v2/GetBucketInfo", { params: { query: { globalAlias: "no-such-bucket" } } }),
+    );
+    expect(garageErrorCode(missing)).toBe("NoSuchBucket");
+    expect(missing.message).toContain("GetBucketInfo");
+  });
+
+  it("refuses an empty 2xx answer where the spec promises JSON, and accepts it where it promises none", async () => {
+    const empty: GarageAdminTransport = async () => ({ status: 200, body: null });
+    const client = createGarageAdminClient({ transport: empty, token: "t0ken-abc" });
+    const error = await rejection(client.getClusterHealth());
+    expect(error.code).toBe("STORAGE_FAILED");
+    expect(error.message).toBe("Garage admin API GetClusterHealth answered HTTP 200 with no body.");
+    await expect(client.deleteBucket("b1")).resolves.toBeUndefined();
   });
 
   it("a wrong token gives STORAGE_FAILED naming the operation and Garage's code, without the token", async () => {
