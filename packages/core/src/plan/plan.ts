@@ -42,6 +42,8 @@ export interface PlanInput {
   state?: DeploymentState;
   /** Allow instances to move to another machine when they cannot stay. Default false. */
   allowMoves?: boolean;
+  /** The exact placement search's bound in steps (see {@link placeInstances}); default 20,000,000. */
+  placementSearchSteps?: number;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -166,7 +168,10 @@ export function createPlan(input: PlanInput): Plan {
       ...(svc.machine ? { pin: svc.machine } : {}),
       ...(prev?.instances[svc.name] ? { previous: prev.instances[svc.name]!.machine } : {}),
     })),
-    { allowMoves: input.allowMoves ?? false },
+    {
+      allowMoves: input.allowMoves ?? false,
+      ...(input.placementSearchSteps !== undefined ? { searchSteps: input.placementSearchSteps } : {}),
+    },
   );
 
   // Storage context (without buckets) for S3 access and public URLs.
