@@ -169,13 +169,14 @@ export function placeInstances(
   }
 
   // 4. exact search. Instances that fit on no machine even alone are reported as they are; the others are searched.
-  const hostsOf = (s: Map<string, MachineState>) => [...s.values()].filter((m) => m.hostsServices);
-  const fitsAlone = (s: Map<string, MachineState>, inst: PlacementInstance) =>
-    hostsOf(s).some((m) => !m.kinds.has(inst.kind) && shortOf(m.free, inst.needs) === undefined);
-  const alone = unplaced.filter((inst) => !fitsAlone(state, inst));
-  const rest = unplaced.filter((inst) => fitsAlone(state, inst));
-  const first = searchPlacement(hostsOf(state), rest.map(searchInstance), maxSteps);
-  if (first.result === "found" && alone.length === 0) {
+  const hosts = [...state.values()].filter((m) => m.hostsServices);
+  const hostsAfterPins = [...afterPins.values()].filter((m) => m.hostsServices);
+  const fitsAlone = (on: readonly MachineState[], inst: PlacementInstance) =>
+    on.some((m) => !m.kinds.has(inst.kind) && fits(m.free, inst.needs));
+  const alone = new Set(unplaced.filter((inst) => !fitsAlone(hosts, inst)));
+  const rest = unplaced.filter((inst) => !alone.has(inst));
+  const first = searchPlacement(hosts, rest.map(searchInstance), maxSteps);
+  if (first.result === "found" && alone.size === 0) {
     for (const inst of rest) {
       placeOn(inst, first.machineOf.get(inst.name)!);
       how.set(inst.name, placedHow(inst));
@@ -188,8 +189,8 @@ export function placeInstances(
   // for another only when the user pins it elsewhere (its data does not move with it).
   let steps = first.steps;
   const movable = [...kept, ...unplaced];
-  if (pinIssues.length === 0 && kept.length > 0 && movable.every((inst) => fitsAlone(afterPins, inst))) {
-    const second = searchPlacement(hostsOf(afterPins), movable.map(searchInstance), Math.max(0, maxSteps - steps));
+  if (pinIssues.length === 0 && kept.length > 0 && movable.every((inst) => fitsAlone(hostsAfterPins, inst))) {
+    const second = searchPlacement(hostsAfterPins, movable.map(searchInstance), Math.max(0, maxSteps - steps));
     steps += second.steps;
     if (second.result === "found") {
       const forWhom = fast.failed.map((inst) => `'${inst.name}'`).join(", ");
@@ -219,7 +220,7 @@ export function placeInstances(
   // No placement: name each instance the fast path left out, with what the others leave free for it.
   const issues: FediIssue[] = [];
   for (const inst of fast.failed) {
-    const isAlone = alone.includes(inst);
+    const isAlone = alone.has(inst);
     const why = whyNoMachine(inst.kind, inst.needs, [...(isAlone ? state : trial).values()]);
     const context = isAlone
       ? "fits on no machine"
@@ -246,6 +247,10 @@ export function placeInstances(
     );
   }
   throw impossible([...pinIssues, ...moveIssues, ...issues], service);
+}
+
+function fits(free: ResourceAmount, needs: ResourceAmount): boolean {
+  return needs.cpus <= free.cpus && needs.memoryMiB <= free.memoryMiB && needs.diskGiB <= free.diskGiB;
 }
 
 function searchInstance(inst: PlacementInstance): SearchInstance {
