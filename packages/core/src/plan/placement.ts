@@ -1,7 +1,7 @@
 import { FediError, type FediIssue } from "../errors.js";
 import { needsText, shortOf, whyNoMachine } from "./placement/explain.js";
 import { type MachineState, placeGreedily, take } from "./placement/greedy.js";
-import { type SearchInstance, type SearchOutcome, searchPlacement } from "./placement/search.js";
+import { type SearchInstance, searchPlacement } from "./placement/search.js";
 import type { ResourceAmount } from "./types.js";
 
 /** A machine as the placement algorithm sees it. */

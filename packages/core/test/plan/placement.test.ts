@@ -4,7 +4,6 @@ import {
   createRegistry,
   DEFAULT_PLACEMENT_SEARCH_STEPS,
   type FediError,
-  hasErrorCode,
   type PlacementInstance,
   type PlacementMachine,
   placeInstances,
