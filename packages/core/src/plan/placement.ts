@@ -55,8 +55,8 @@ export interface PlacementOptions {
 
 /**
  * The default bound of the exact placement search: 20,000,000 steps, where a step is one check of one instance
- * against one machine. On one 2020s laptop core that is roughly one to three seconds; a search that hits it fails with
- * `PLACEMENT_SEARCH_LIMIT` ("no placement found within 20000000 steps"), never with `PLACEMENT_IMPOSSIBLE`.
+ * against one machine. On one core that is 0.3 to 1 s (bench/placement.bench.ts); a search that hits it fails with
+ * `PLACEMENT_SEARCH_LIMIT` ("No placement found within 20000000 steps"), never with `PLACEMENT_IMPOSSIBLE`.
  */
 export const DEFAULT_PLACEMENT_SEARCH_STEPS = 20_000_000;
 
