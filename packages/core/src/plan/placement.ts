@@ -188,16 +188,19 @@ export function placeInstances(
   // 5. Would moving running instances help? The answer is an error either way: a running instance moves to make room
   // for another only when the user pins it elsewhere (its data does not move with it).
   let steps = first.steps;
+  // The instances left without a machine: those that fit nowhere alone, and when the search failed, those the fast
+  // path left out.
+  const blocked = first.result === "found" ? fast.failed.filter((inst) => alone.has(inst)) : fast.failed;
   const movable = [...kept, ...unplaced];
   if (pinIssues.length === 0 && kept.length > 0 && movable.every((inst) => fitsAlone(hostsAfterPins, inst))) {
     const second = searchPlacement(hostsAfterPins, movable.map(searchInstance), Math.max(0, maxSteps - steps));
     steps += second.steps;
     if (second.result === "found") {
-      const forWhom = fast.failed.map((inst) => `'${inst.name}'`).join(", ");
+      const forWhom = blocked.map((inst) => `'${inst.name}'`).join(", ");
       const movedKept = kept.filter((inst) => second.machineOf.get(inst.name) !== inst.previous);
       throw moveRequired(
         [
-          ...fast.failed.map((inst) => ({
+          ...blocked.map((inst) => ({
             path: inst.path,
             message: `'${inst.name}' (${inst.kind}) needs ${needsText(inst.needs)} and fits only if running instances move: ${whyNoMachine(inst.kind, inst.needs, [...trial.values()])}`,
             code: "PLACEMENT_MOVE_REQUIRED",
@@ -219,13 +222,14 @@ export function placeInstances(
 
   // No placement: name each instance the fast path left out, with what the others leave free for it.
   const issues: FediIssue[] = [];
-  for (const inst of fast.failed) {
+  const whileRunningStay = kept.length > 0 ? " while the running instances stay where they run" : "";
+  for (const inst of blocked) {
     const isAlone = alone.has(inst);
     const why = whyNoMachine(inst.kind, inst.needs, [...(isAlone ? state : trial).values()]);
     const context = isAlone
       ? "fits on no machine"
       : first.result === "impossible"
-        ? `fits on a machine alone, but no arrangement of the ${rest.length} instances to place fits them all (exhaustive search); placed largest first, the others leave`
+        ? `fits on a machine alone, but no arrangement of the ${rest.length} instances to place fits them all${whileRunningStay} (exhaustive search); placed largest first, the others leave`
         : `was not placed: no placement found within ${maxSteps} steps (the search placed at most ${first.result === "limit" ? first.mostPlaced : rest.length} of the ${rest.length} instances to place together); placed largest first, the others leave`;
     issues.push({
       path: inst.path,

@@ -118,7 +118,7 @@ export function createPlan(input: PlanInput): Plan {
     if (svc.machine && storageReq.exclusive && storageNodes.has(svc.machine)) {
       issues.push({
         path: `services[${index}].machine`,
-        message: `'${svc.machine}' is a dedicated storage node; services run on the other machines`,
+        message: `cannot run '${svc.name}' on '${svc.machine}': it is a dedicated storage node; services run on the other machines`,
         code: "PLACEMENT_IMPOSSIBLE",
       });
     }

@@ -196,6 +196,22 @@ describe("placement errors name the instance and what is short where", () => {
     ]);
   });
 
+  it("names only the instance that fits nowhere, not those the search could place beside it", () => {
+    const machines = [host("big", 10240), host("small", 6144)];
+    const instances = [
+      instance("video", "peertube", 6144),
+      instance("social", "mastodon", 5120),
+      instance("photos", "pixelfed", 5120),
+      instance("huge", "gotosocial", 20480),
+    ];
+    expect(fastPathLeavesOut(machines, instances)).toEqual(["huge", "social"]);
+    const error = thrown(() => placeInstances(machines, instances, { allowMoves: false }));
+    expect(error.code).toBe("PLACEMENT_IMPOSSIBLE");
+    expect(error.issues.map((i) => [i.path, i.message.slice(0, 30)])).toEqual([
+      [instances[3]!.path, "'huge' (gotosocial) needs 1 CPU"],
+    ]);
+  });
+
   it("groups machines by reason and names at most three of each", () => {
     const machines = [
       ...["w1", "w2", "w3", "w4", "w5"].map((n) => host(n, 2048)),
