@@ -4,6 +4,13 @@
  * stay fast); the same fleet with machines too small, which the search proves impossible; a fleet the fast path
  * cannot place and the exact search can; and a pathological instance (a number partition with no solution) where the
  * search runs into its default bound.
+ *
+ * Figures (one shared core of a 2-core machine, Node 20, best of 5):
+ *
+ *     realistic: the fast path places all                     1000 machines  3000 instances    9 ms  placed 3000
+ *     realistic, small machines too small: proven impossible  1000           3000            194 ms  PLACEMENT_IMPOSSIBLE
+ *     the fast path fails, the exact search places all        1000           3000            198 ms  placed 3000
+ *     pathological: the search stops at its bound                2             40            483 ms  PLACEMENT_SEARCH_LIMIT
  */
 import {
   DEFAULT_PLACEMENT_SEARCH_STEPS,

@@ -315,7 +315,7 @@ describe("the search bound", () => {
     );
     const needs = { mastodon: [4096, 2, 20], pixelfed: [4096, 2, 20], peertube: [5120, 2, 30] } as const;
     const instances = Array.from({ length: 90 }, (_, i) => {
-      const kind = (["mastodon", "pixelfed", "peertube"] as const)[i % 3];
+      const kind = (["mastodon", "pixelfed", "peertube"] as const)[i % 3]!;
       const [memoryMiB, cpus, diskGiB] = needs[kind];
       return instance(`${kind}${i}`, kind, memoryMiB, cpus, diskGiB);
     });
