@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   PLACEMENT_IMPOSSIBLE: "An instance cannot be placed on any machine.",
   /** An instance must move to another machine and the move was not allowed. */
   PLACEMENT_MOVE_REQUIRED: "An instance must move to another machine.",
+  /** The exact placement search stopped at its step bound without finding a placement or proving there is none. */
+  PLACEMENT_SEARCH_LIMIT: "No placement was found within the search bound.",
   /** Two instances claim the same domain, bucket, port or name. */
   ALLOCATION_CONFLICT: "Two things claim the same name, domain or port.",
   /**

@@ -15,7 +15,14 @@ export {
   dnsNameMatches,
   planDns,
 } from "./dns.js";
-export { type PlacementInstance, type PlacementMachine, type PlacementResult, placeInstances } from "./placement.js";
+export {
+  DEFAULT_PLACEMENT_SEARCH_STEPS,
+  type PlacementInstance,
+  type PlacementMachine,
+  type PlacementOptions,
+  type PlacementResult,
+  placeInstances,
+} from "./placement.js";
 export { createPlan, type PlanInput } from "./plan.js";
 export * from "./types.js";
 export { RESERVED_INSTANCE_NAMES, type ValidatedSpec, validateSpec } from "./validate.js";

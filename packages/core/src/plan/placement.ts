@@ -1,4 +1,7 @@
 import { FediError, type FediIssue } from "../errors.js";
+import { needsText, shortOf, whyNoMachine } from "./placement/explain.js";
+import { type MachineState, placeGreedily, take } from "./placement/greedy.js";
+import { type SearchInstance, searchPlacement } from "./placement/search.js";
 import type { ResourceAmount } from "./types.js";
 
 /** A machine as the placement algorithm sees it. */
@@ -39,22 +42,65 @@ export interface PlacementResult {
   moves: Map<string, { from: string; reason: string }>;
 }
 
+/** Options of {@link placeInstances}. */
+export interface PlacementOptions {
+  /** Let an instance that ran elsewhere move (its data does not move with it). */
+  allowMoves: boolean;
+  /**
+   * The exact search's bound, in steps (one step: one instance checked against one machine), shared by every search
+   * one call runs. Default {@link DEFAULT_PLACEMENT_SEARCH_STEPS}.
+   */
+  searchSteps?: number;
+}
+
 /**
- * Places instances on machines. Deterministic; respects capacities, pins, roles and one instance of a kind per
- * machine. Sticky: an instance with a previous machine stays there unless that is impossible; then it moves only when
- * `allowMoves` is set (else `PLACEMENT_MOVE_REQUIRED`). New instances go, largest first, to the feasible machine
- * with the most free memory (ties: most free CPU, then name), which spreads load across a fleet.
+ * The default bound of the exact placement search: 20,000,000 steps, where a step is one check of one instance
+ * against one machine. On one core that is 0.3 to 1 s (bench/placement.bench.ts); a search that hits it fails with
+ * `PLACEMENT_SEARCH_LIMIT` ("No placement found within 20000000 steps"), never with `PLACEMENT_IMPOSSIBLE`.
+ */
+export const DEFAULT_PLACEMENT_SEARCH_STEPS = 20_000_000;
+
+/**
+ * Places instances on machines. Deterministic (the same input gives the same placement); respects capacities (CPU,
+ * memory, disk), pins, roles (machines that may not host services get none) and one instance of a kind per machine.
+ *
+ * 1. Pinned instances go to their machine.
+ * 2. Sticky: an instance with a previous machine stays there unless it no longer fits; then it moves only when
+ *    `allowMoves` is set (else `PLACEMENT_MOVE_REQUIRED`).
+ * 3. Fast path for the others: largest first, each to the feasible machine with the most free memory (ties: most
+ *    free CPU, then name), which spreads load across a fleet.
+ * 4. When the fast path leaves an instance out, an exact search (branch and bound, see `placement/search.ts`) places
+ *    all of them, or proves that no arrangement exists (`PLACEMENT_IMPOSSIBLE`), or stops at its bound of
+ *    `searchSteps` steps (default {@link DEFAULT_PLACEMENT_SEARCH_STEPS}; a step is one instance checked against one
+ *    machine): then the error is `PLACEMENT_SEARCH_LIMIT`, "no placement found within N steps".
+ * 5. Kept instances stay where they run during that search: a running instance is never moved to make room for
+ *    another (its database and files would stay behind), even with `allowMoves`. When the search finds nothing, a
+ *    second search within the same bound lets them move (each tried on its current machine first); if that one finds
+ *    a placement, the error is `PLACEMENT_MOVE_REQUIRED`, naming the instances that would have to move and where, so
+ *    that the user can pin them there (an explicit move).
+ *
+ * Every error issue has the instance's spec path (`services[i]`) and names the instance, its needs and why it fits
+ * nowhere: which resource is short on which machines, which machines already run its kind, which may not host
+ * services.
  */
 export function placeInstances(
   machines: readonly PlacementMachine[],
   instances: readonly PlacementInstance[],
-  options: { allowMoves: boolean },
+  options: PlacementOptions,
 ): PlacementResult {
-  const state = new Map(machines.map((m) => [m.name, { ...m, free: { ...m.free }, kinds: new Set<string>() }]));
+  const maxSteps = options.searchSteps ?? DEFAULT_PLACEMENT_SEARCH_STEPS;
+  const state = new Map<string, MachineState>(
+    machines.map((m) => [m.name, { ...m, free: { ...m.free }, kinds: new Set<string>() }]),
+  );
   const machineOf = new Map<string, string>();
   const how = new Map<string, "pinned" | "kept" | "placed" | "moved">();
   const moves = new Map<string, { from: string; reason: string }>();
-  const issues: FediIssue[] = [];
+  const pinIssues: FediIssue[] = [];
+  const moveIssues: FediIssue[] = [];
+  const placeOn = (inst: PlacementInstance, name: string) => {
+    take(state.get(name)!, inst);
+    machineOf.set(inst.name, name);
+  };
 
   const fitProblem = (inst: PlacementInstance, name: string): string | undefined => {
     const m = state.get(name);
@@ -66,33 +112,27 @@ export function placeInstances(
     const short = shortOf(m.free, inst.needs);
     return short ? `machine '${name}' is short of ${short}` : undefined;
   };
-  const take = (inst: PlacementInstance, name: string) => {
-    const m = state.get(name)!;
-    m.free.cpus -= inst.needs.cpus;
-    m.free.memoryMiB -= inst.needs.memoryMiB;
-    m.free.diskGiB -= inst.needs.diskGiB;
-    m.kinds.add(inst.kind);
-    machineOf.set(inst.name, name);
-  };
 
   const byName = [...instances].sort((a, b) => cmp(a.name, b.name));
   // 1. pins
   for (const inst of byName.filter((i) => i.pin !== undefined)) {
     const problem = fitProblem(inst, inst.pin!);
     if (problem) {
-      issues.push({
+      pinIssues.push({
         path: `${inst.path}.machine`,
         message: `cannot run '${inst.name}' on the pinned machine: ${problem}`,
       });
       continue;
     }
-    take(inst, inst.pin!);
+    placeOn(inst, inst.pin!);
     how.set(inst.name, inst.previous && inst.previous !== inst.pin ? "moved" : "pinned");
     if (inst.previous && inst.previous !== inst.pin)
       moves.set(inst.name, { from: inst.previous, reason: `pinned to '${inst.pin}'` });
   }
+  const afterPins = cloneState(state);
   // 2. sticky
   const unplaced: PlacementInstance[] = [];
+  const kept: PlacementInstance[] = [];
   for (const inst of byName.filter((i) => i.pin === undefined)) {
     if (inst.previous === undefined) {
       unplaced.push(inst);
@@ -100,160 +140,164 @@ export function placeInstances(
     }
     const problem = fitProblem(inst, inst.previous);
     if (!problem) {
-      take(inst, inst.previous);
+      placeOn(inst, inst.previous);
       how.set(inst.name, "kept");
+      kept.push(inst);
     } else if (options.allowMoves) {
       moves.set(inst.name, { from: inst.previous, reason: problem });
       unplaced.push(inst);
     } else {
-      issues.push({
+      moveIssues.push({
         path: inst.path,
         message: `'${inst.name}' must move off '${inst.previous}': ${problem}`,
         code: "PLACEMENT_MOVE_REQUIRED",
       });
     }
   }
-  if (issues.some((i) => i.code === "PLACEMENT_MOVE_REQUIRED") && !issues.some((i) => i.code === undefined)) {
-    throw new FediError("PLACEMENT_MOVE_REQUIRED", "Some instances can no longer stay where they run.", {
-      issues,
-      hint: "Moving a service moves its database and files. Free the machine, pin the instance, or re-plan with moves allowed (`--allow-moves`) and migrate its data.",
+  if (moveIssues.length > 0 && pinIssues.length === 0) throw moveRequired(moveIssues);
+  // 3. fast path, on a copy of the state: kept if it places everything
+  const trial = cloneState(state);
+  const fast = placeGreedily([...trial.values()], unplaced);
+  const placedHow = (inst: PlacementInstance) => (moves.has(inst.name) ? "moved" : "placed");
+  if (fast.failed.length === 0) {
+    for (const inst of unplaced) {
+      machineOf.set(inst.name, fast.machineOf.get(inst.name)!);
+      how.set(inst.name, placedHow(inst));
+    }
+    if (pinIssues.length > 0) throw impossible([...pinIssues, ...moveIssues]);
+    return { machineOf, how, moves };
+  }
+
+  // 4. exact search. Instances that fit on no machine even alone are reported as they are; the others are searched.
+  const hosts = [...state.values()].filter((m) => m.hostsServices);
+  const hostsAfterPins = [...afterPins.values()].filter((m) => m.hostsServices);
+  const fitsAlone = (on: readonly MachineState[], inst: PlacementInstance) =>
+    on.some((m) => !m.kinds.has(inst.kind) && fits(m.free, inst.needs));
+  const alone = new Set(unplaced.filter((inst) => !fitsAlone(hosts, inst)));
+  const rest = unplaced.filter((inst) => !alone.has(inst));
+  const first = searchPlacement(hosts, rest.map(searchInstance), maxSteps);
+  if (first.result === "found" && alone.size === 0) {
+    for (const inst of rest) {
+      placeOn(inst, first.machineOf.get(inst.name)!);
+      how.set(inst.name, placedHow(inst));
+    }
+    if (pinIssues.length > 0) throw impossible([...pinIssues, ...moveIssues]);
+    return { machineOf, how, moves };
+  }
+
+  // 5. Would moving running instances help? The answer is an error either way: a running instance moves to make room
+  // for another only when the user pins it elsewhere (its data does not move with it).
+  let steps = first.steps;
+  // The instances left without a machine: those that fit nowhere alone, and when the search failed, those the fast
+  // path left out.
+  const blocked = first.result === "found" ? fast.failed.filter((inst) => alone.has(inst)) : fast.failed;
+  const movable = [...kept, ...unplaced];
+  if (pinIssues.length === 0 && kept.length > 0 && movable.every((inst) => fitsAlone(hostsAfterPins, inst))) {
+    const second = searchPlacement(hostsAfterPins, movable.map(searchInstance), Math.max(0, maxSteps - steps));
+    steps += second.steps;
+    if (second.result === "found") {
+      const forWhom = blocked.map((inst) => `'${inst.name}'`).join(", ");
+      const movedKept = kept.filter((inst) => second.machineOf.get(inst.name) !== inst.previous);
+      throw moveRequired(
+        [
+          ...blocked.map((inst) => ({
+            path: inst.path,
+            message: `'${inst.name}' (${inst.kind}) needs ${needsText(inst.needs)} and fits only if running instances move: ${whyNoMachine(inst.kind, inst.needs, [...trial.values()])}`,
+            code: "PLACEMENT_MOVE_REQUIRED",
+          })),
+          ...movedKept.map((inst) => {
+            const target = second.machineOf.get(inst.name)!;
+            return {
+              path: `${inst.path}.machine`,
+              message: `'${inst.name}' runs on '${inst.previous}'; a placement that fits ${forWhom} moves it to '${target}' (set ${inst.path}.machine to "${target}" and re-plan with --allow-moves to move it)`,
+              code: "PLACEMENT_MOVE_REQUIRED",
+            };
+          }),
+        ].sort((a, b) => pathIndex(a.path) - pathIndex(b.path) || cmp(a.path, b.path)),
+        "No placement fits every instance while the running ones stay where they run.",
+        "Moving a service moves its database and files, so the SDK never moves a running instance to make room for another by itself. Pin the instances named to their new machine to move them, or add machines or capacity.",
+      );
+    }
+  }
+
+  // No placement: name each instance the fast path left out, with what the others leave free for it.
+  const issues: FediIssue[] = [];
+  const whileRunningStay = kept.length > 0 ? " while the running instances stay where they run" : "";
+  for (const inst of blocked) {
+    const isAlone = alone.has(inst);
+    const why = whyNoMachine(inst.kind, inst.needs, [...(isAlone ? state : trial).values()]);
+    const context = isAlone
+      ? "fits on no machine"
+      : first.result === "impossible"
+        ? `fits on a machine alone, but no arrangement of the ${rest.length} instances to place fits them all${whileRunningStay} (exhaustive search); placed largest first, the others leave`
+        : `was not placed: no placement found within ${maxSteps} steps (the search placed at most ${first.result === "limit" ? first.mostPlaced : rest.length} of the ${rest.length} instances to place together); placed largest first, the others leave`;
+    issues.push({
+      path: inst.path,
+      message: `'${inst.name}' (${inst.kind}) needs ${needsText(inst.needs)} and ${context}: ${why}`,
     });
   }
-  // 3. new instances, largest first, each to the feasible machine that ranks first (see `ranksBefore`). One heap per
-  // kind holds the machines without that kind; entries go stale when a machine's free resources change and are
-  // skipped (lazy deletion), so placing n instances on m machines costs O((n + m) log m) rather than O(n * m).
-  unplaced.sort((a, b) => b.needs.memoryMiB - a.needs.memoryMiB || b.needs.cpus - a.needs.cpus || cmp(a.name, b.name));
-  const all = [...state.values()];
-  const version = new Map(all.map((m) => [m.name, 0]));
-  const heaps = new Map<string, Heap<{ m: (typeof all)[number]; v: number; free: ResourceAmount }>>();
-  const heapOf = (kind: string) => {
-    let heap = heaps.get(kind);
-    if (!heap) {
-      heap = new Heap((a, b) => ranksBefore(a.free, a.m.name, b.free, b.m.name));
-      for (const m of all)
-        if (m.hostsServices && !m.kinds.has(kind)) heap.push({ m, v: version.get(m.name)!, free: { ...m.free } });
-      heaps.set(kind, heap);
-    }
-    return heap;
+  issues.sort((a, b) => pathIndex(a.path) - pathIndex(b.path) || cmp(a.path, b.path));
+  const service = issues.length === 1 ? nameAt(issues[0]!, instances) : "";
+  if (first.result === "limit") {
+    throw new FediError(
+      "PLACEMENT_SEARCH_LIMIT",
+      `No placement found within ${maxSteps} steps: the exact search stopped at its bound before placing every instance or proving that no placement exists.`,
+      {
+        issues: [...pinIssues, ...moveIssues, ...issues],
+        hint: "A placement may still exist. Pin some instances to machines (services[].machine), add machines or capacity, or lower the instances' requirements; a library caller may raise the bound (createPlan's placementSearchSteps).",
+        details: { steps, maxSteps },
+        ...(service ? { service } : {}),
+      },
+    );
+  }
+  throw impossible([...pinIssues, ...moveIssues, ...issues], service);
+}
+
+function fits(free: ResourceAmount, needs: ResourceAmount): boolean {
+  return needs.cpus <= free.cpus && needs.memoryMiB <= free.memoryMiB && needs.diskGiB <= free.diskGiB;
+}
+
+function searchInstance(inst: PlacementInstance): SearchInstance {
+  return {
+    name: inst.name,
+    kind: inst.kind,
+    needs: inst.needs,
+    ...(inst.previous !== undefined ? { prefer: inst.previous } : {}),
   };
-  for (const inst of unplaced) {
-    const heap = heapOf(inst.kind);
-    const skipped: Array<{ m: (typeof all)[number]; v: number; free: ResourceAmount }> = [];
-    let best: (typeof all)[number] | undefined;
-    while (heap.size > 0) {
-      const top = heap.pop()!;
-      if (top.v !== version.get(top.m.name) || top.m.kinds.has(inst.kind)) continue; // stale
-      if (top.m.free.memoryMiB < inst.needs.memoryMiB) {
-        skipped.push(top); // nothing below it has more memory
-        break;
-      }
-      if (shortOf(top.m.free, inst.needs)) {
-        skipped.push(top);
-        continue;
-      }
-      best = top.m;
-      break;
-    }
-    for (const entry of skipped) heap.push(entry);
-    if (!best) {
-      issues.push({ path: inst.path, message: impossibleMessage(inst, all) });
-      continue;
-    }
-    take(inst, best.name);
-    const v = version.get(best.name)! + 1;
-    version.set(best.name, v);
-    for (const [kind, other] of heaps) {
-      if (!best.kinds.has(kind)) other.push({ m: best, v, free: { ...best.free } });
-    }
-    how.set(inst.name, moves.has(inst.name) ? "moved" : "placed");
-  }
-  if (issues.length > 0) {
-    throw new FediError("PLACEMENT_IMPOSSIBLE", `${issues.length} instance(s) cannot be placed.`, {
-      issues,
-      hint: "Add machines or capacity, lower the instance's requirements, or change its pin.",
-    });
-  }
-  return { machineOf, how, moves };
 }
 
-function shortOf(free: ResourceAmount, needs: ResourceAmount): string | undefined {
-  const short: string[] = [];
-  if (needs.memoryMiB > free.memoryMiB) short.push(`memory (needs ${needs.memoryMiB} MiB, ${free.memoryMiB} MiB free)`);
-  if (needs.cpus > free.cpus) short.push(`CPU (needs ${needs.cpus}, ${round(free.cpus)} free)`);
-  if (needs.diskGiB > free.diskGiB) short.push(`disk (needs ${needs.diskGiB} GiB, ${round(free.diskGiB)} GiB free)`);
-  return short.length ? short.join(", ") : undefined;
+function cloneState(state: Map<string, MachineState>): Map<string, MachineState> {
+  return new Map(
+    [...state].map(([name, m]) => [name, { ...m, free: { ...m.free }, kinds: new Set(m.kinds) }] as const),
+  );
 }
 
-function impossibleMessage(
-  inst: PlacementInstance,
-  machines: Array<PlacementMachine & { kinds: Set<string> }>,
-): string {
-  const hosts = machines.filter((m) => m.hostsServices);
-  if (hosts.length === 0) return `no machine may host services (check the machines' roles and the storage separation)`;
-  const candidates = [...hosts]
-    .filter((m) => !m.kinds.has(inst.kind))
-    .sort((a, b) => b.free.memoryMiB - a.free.memoryMiB || cmp(a.name, b.name))
-    .slice(0, 3);
-  if (candidates.length === 0) return `every service machine already runs a ${inst.kind} instance (one per machine)`;
-  const best = candidates.map((m) => `${m.name} (${shortOf(m.free, inst.needs) ?? "fits"})`).join("; ");
-  return `needs ${inst.needs.cpus} CPU, ${inst.needs.memoryMiB} MiB memory, ${inst.needs.diskGiB} GiB disk; best candidates: ${best}`;
+function impossible(issues: FediIssue[], service = ""): FediError {
+  return new FediError("PLACEMENT_IMPOSSIBLE", `${issues.length} instance(s) cannot be placed.`, {
+    issues,
+    hint: "Add machines or capacity, lower the instance's requirements, or change its pin.",
+    ...(service ? { service } : {}),
+  });
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+function moveRequired(
+  issues: FediIssue[],
+  message = "Some instances can no longer stay where they run.",
+  hint = "Moving a service moves its database and files. Free the machine, pin the instance, or re-plan with moves allowed (`--allow-moves`) and migrate its data.",
+): FediError {
+  return new FediError("PLACEMENT_MOVE_REQUIRED", message, { issues, hint });
+}
+
+function pathIndex(path: string): number {
+  const match = /^services\[(\d+)\]/.exec(path);
+  return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+function nameAt(issue: FediIssue, instances: readonly PlacementInstance[]): string {
+  return instances.find((i) => i.path === issue.path)?.name ?? "";
 }
 
 /** Code-point string comparison (locale-independent, so plans are identical on every machine). */
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Whether machine a (with `fa` free) ranks before b: more free memory, then more free CPU, then name. */
-function ranksBefore(fa: ResourceAmount, a: string, fb: ResourceAmount, b: string): boolean {
-  if (fa.memoryMiB !== fb.memoryMiB) return fa.memoryMiB > fb.memoryMiB;
-  if (fa.cpus !== fb.cpus) return fa.cpus > fb.cpus;
-  return a < b;
-}
-
-/** A binary heap; `before(a, b)` says whether a comes out first. */
-class Heap<T> {
-  readonly #items: T[] = [];
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
-
-  get size(): number {
-    return this.#items.length;
-  }
-
-  push(item: T): void {
-    const items = this.#items;
-    items.push(item);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.before(items[l]!, items[m]!)) m = l;
-        if (r < items.length && this.before(items[r]!, items[m]!)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

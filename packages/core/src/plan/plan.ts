@@ -51,6 +51,8 @@ export interface PlanInput {
    * imports (the planner itself reads no file).
    */
   imports?: NixosImports;
+  /** The exact placement search's bound in steps (see {@link placeInstances}); default 20,000,000. */
+  placementSearchSteps?: number;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -129,7 +131,7 @@ export function createPlan(input: PlanInput): Plan {
     if (svc.machine && storageReq.exclusive && storageNodes.has(svc.machine)) {
       issues.push({
         path: `services[${index}].machine`,
-        message: `'${svc.machine}' is a dedicated storage node; services run on the other machines`,
+        message: `cannot run '${svc.name}' on '${svc.machine}': it is a dedicated storage node; services run on the other machines`,
         code: "PLACEMENT_IMPOSSIBLE",
       });
     }
@@ -179,7 +181,10 @@ export function createPlan(input: PlanInput): Plan {
       ...(svc.machine ? { pin: svc.machine } : {}),
       ...(hasOwnEntry(prev?.instances, svc.name) ? { previous: ownValue(prev?.instances, svc.name)!.machine } : {}),
     })),
-    { allowMoves: input.allowMoves ?? false },
+    {
+      allowMoves: input.allowMoves ?? false,
+      ...(input.placementSearchSteps !== undefined ? { searchSteps: input.placementSearchSteps } : {}),
+    },
   );
 
   // Storage context (without buckets) for S3 access and public URLs.
