@@ -1,6 +1,6 @@
 import { FediError, isFediError } from "../errors.js";
-import { readStateVersion } from "./adopt/adopt.js";
 import { recordFromEntries } from "../util/own.js";
+import { readStateVersion } from "./adopt/adopt.js";
 import { checkFacts, type FactExpectations, gatherFacts, type PreflightFacts, type PreflightProblem } from "./facts.js";
 import { checkLocalTools, type LocalToolsOptions } from "./local-tools.js";
 import type { MachinePool } from "./pool.js";
