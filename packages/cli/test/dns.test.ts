@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DnsServerFixture, startDnsServer } from "../../core/test/fixtures/dns-server.js";
 import { EXAMPLES, fedi, tempDir } from "./support/fedi.js";
+import { machine } from "./support/plugins.js";
 import { schemaErrors, validateDnsCheckOutput, validateDnsOutput } from "./support/schema.js";
 
 /** `name TYPE value machine` of each record, checked by hand against each example's config and `fedi plan`. */
@@ -15,6 +16,7 @@ const EXPECTED: Record<string, string[]> = {
     "*.s3.example.org A 203.0.113.10 fedi01",
     "demo-photos-media.media.example.org A 203.0.113.10 fedi01",
     "demo-social-media.media.example.org A 203.0.113.10 fedi01",
+    "demo-videos-captions.media.example.org A 203.0.113.10 fedi01",
     "demo-videos-streaming-playlists.media.example.org A 203.0.113.10 fedi01",
     "demo-videos-web-videos.media.example.org A 203.0.113.10 fedi01",
     "photos.example.org A 203.0.113.10 fedi01",
@@ -30,12 +32,13 @@ const EXPECTED: Record<string, string[]> = {
     "photos.example.org A 203.0.113.22 app2",
     "separate-photos-media.media.example.org A 198.51.100.11 garage-a",
     "separate-social-media.media.example.org A 198.51.100.11 garage-a",
+    "separate-videos-captions.media.example.org A 198.51.100.11 garage-a",
     "separate-videos-streaming-playlists.media.example.org A 198.51.100.11 garage-a",
     "separate-videos-web-videos.media.example.org A 198.51.100.11 garage-a",
     "social.example.org A 203.0.113.23 app3",
     "videos.example.org A 203.0.113.21 app1",
   ],
-  // 26 service domains on their machines, 34 public buckets (10 Mastodon, 8 Pixelfed, 2 for each of 8 PeerTubes) on
+  // 26 service domains on their machines, 42 public buckets (10 Mastodon, 8 Pixelfed, 3 for each of 8 PeerTubes) on
   // the web node store-11, and the S3 wildcard on the six storage nodes.
   "hosting-provider": [
     "*.s3.example.org A 192.0.2.10 store-31",
@@ -56,34 +59,42 @@ const EXPECTED: Record<string, string[]> = {
     "provider-artists-collective-social-media.media.example.org A 198.51.100.10 store-11",
     "provider-city-library-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-city-library-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-city-library-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-city-library-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-city-library-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-climate-lab-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-climate-lab-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-climate-lab-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-climate-lab-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-cycling-union-social-media.media.example.org A 198.51.100.10 store-11",
     "provider-film-school-photos-media.media.example.org A 198.51.100.10 store-11",
+    "provider-film-school-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-film-school-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-film-school-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-food-coop-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-food-coop-social-media.media.example.org A 198.51.100.10 store-11",
     "provider-hiking-club-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-local-council-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-local-council-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-local-council-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-local-council-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-makers-guild-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-makers-guild-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-music-archive-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-music-archive-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-music-archive-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-open-science-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-open-science-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-open-science-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-open-science-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-photo-club-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-river-news-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-river-news-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-river-news-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-river-news-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "provider-student-union-photos-media.media.example.org A 198.51.100.10 store-11",
     "provider-student-union-social-media.media.example.org A 198.51.100.10 store-11",
+    "provider-student-union-videos-captions.media.example.org A 198.51.100.10 store-11",
     "provider-student-union-videos-streaming-playlists.media.example.org A 198.51.100.10 store-11",
     "provider-student-union-videos-web-videos.media.example.org A 198.51.100.10 store-11",
     "social.artists-collective.example.org A 203.0.113.105 svc-206",
@@ -142,7 +153,7 @@ describe("fedi dns on the all-in-one example", () => {
     const run = await fedi(["dns", "--config", config, "--state", state(), "--ttl", "3600"]);
     expect(run.exitCode).toBe(0);
     const records = run.stdout.split("\n").filter((l) => l !== "" && !l.startsWith(";"));
-    expect(records).toHaveLength(8);
+    expect(records).toHaveLength(9);
     expect(records[0]).toBe("*.s3.example.org.\t3600\tIN\tA\t203.0.113.10");
     expect(records).toContain("social.example.org.\t3600\tIN\tA\t203.0.113.10");
     expect(run.stdout).toMatch(/^; domain of social \(mastodon\); needed by social$/m);
@@ -154,7 +165,7 @@ describe("fedi dns on the all-in-one example", () => {
     dns.load(zone.stdout);
     const good = await fedi(["dns", "check", "--config", config, "--state", state(), "--server", dns.address]);
     expect(good.stderr).not.toMatch(/^error /m);
-    expect(good.stdout).toMatch(/All 8 record sets resolve as planned\./);
+    expect(good.stdout).toMatch(/All 9 record sets resolve as planned\./);
     expect(good.exitCode).toBe(0);
 
     dns.load(
@@ -169,7 +180,7 @@ describe("fedi dns on the all-in-one example", () => {
       /^ {2}missing +photos\.example\.org +A +the name does not exist: add A 203\.0\.113\.10$/m,
     );
     expect(bad.stdout).toMatch(/^ {2}elsewhere +social\.example\.org +A +points at 198\.51\.100\.7/m);
-    expect(bad.stdout).toMatch(/2 of 8 record sets do not resolve as planned/);
+    expect(bad.stdout).toMatch(/2 of 9 record sets do not resolve as planned/);
 
     const json = await fedi([
       "dns",
@@ -221,16 +232,7 @@ describe("a service domain that collides with a storage name", () => {
         JSON.stringify({
           name: "demo",
           acme: { email: "admin@example.org", staging: true },
-          machines: [
-            {
-              name: "fedi01",
-              host: "203.0.113.10",
-              ssh: {
-                hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBlmEJY3Zj75XY5td5+vVlmAsFeCvpdbtYJJK5wA9lrK",
-              },
-              resources: { cpus: 8, memoryMiB: 32768, diskGiB: 500 },
-            },
-          ],
+          machines: [machine("fedi01", "203.0.113.10", { resources: { cpus: 8, memoryMiB: 32768, diskGiB: 500 } })],
           storage: { kind: "garage", options: { replicationFactor: 1, webRootDomain: "media.example.org" } },
           services: [
             {
