@@ -5,9 +5,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fedi, tempDir } from "./support/fedi.js";
+import { machine } from "./support/plugins.js";
 import { schemaErrors, validateErrorOutput, validatePlanOutput } from "./support/schema.js";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBlmEJY3Zj75XY5td5+vVlmAsFeCvpdbtYJJK5wA9lrK";
 let dir: string;
 let remove: () => Promise<void>;
 beforeEach(async () => ({ dir, remove } = await tempDir("fedi-config-load-")));
@@ -17,8 +17,7 @@ afterEach(() => remove());
 function deployment(extra = ""): string {
   return `{
     name: "demo",
-    machines: [{ name: "box", host: "192.0.2.1", ssh: { hostPublicKey: ${JSON.stringify(KEY)} },
-                 resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 } }],
+    machines: [${JSON.stringify(machine("box", "192.0.2.1", { resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 } }))}],
     storage: { kind: "garage", options: { replicationFactor: 1 } },
     ${extra}
   }`;

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { type Plan, stateFromPlan } from "@fediversity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fedi, tempDir } from "./support/fedi.js";
+import { machine } from "./support/plugins.js";
 import { schemaErrors, validatePlanOutput } from "./support/schema.js";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBlmEJY3Zj75XY5td5+vVlmAsFeCvpdbtYJJK5wA9lrK";
 const adminEmail = "admin@example.org";
 
 function spec(services: Array<{ name: string; kind: string; domain: string }>) {
@@ -19,12 +19,9 @@ function spec(services: Array<{ name: string; kind: string; domain: string }>) {
     machines: [
       { name: "constructor", zone: "__proto__" },
       { name: "valueof", zone: "toString" },
-    ].map((m, i) => ({
-      ...m,
-      host: `192.0.2.${i + 1}`,
-      ssh: { hostPublicKey: KEY },
-      resources: { cpus: 8, memoryMiB: 20480, diskGiB: 300 },
-    })),
+    ].map((m, i) =>
+      machine(m.name, `192.0.2.${i + 1}`, { zone: m.zone, resources: { cpus: 8, memoryMiB: 20480, diskGiB: 300 } }),
+    ),
     storage: {
       kind: "garage",
       options: {
