@@ -1,7 +1,7 @@
 /**
  * The parts of the `ssh2` library's objects that core uses, as core's own types. The public declarations name these
- * instead of `ssh2`'s, so a consumer compiles them without `@types/ssh2` (which core does not depend on: it pins an
- * old `@types/node` whose second copy of Node's globals breaks a consumer's build with `skipLibCheck: false`).
+ * instead of `ssh2`'s, so a consumer compiles them with `skipLibCheck: false` and no `@types/ssh2` (core would
+ * otherwise have to depend on `@types/ssh2`, and through it on a second, older `@types/node`, in every install).
  * `ssh2`'s `Client`, `ClientChannel` and `SFTPWrapper` fit them; test/machine/ssh-types.test.ts checks that they do.
  * @module
  */
