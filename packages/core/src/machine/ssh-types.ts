@@ -10,13 +10,16 @@ import type { Duplex, Readable } from "node:stream";
 /** Called when an SSH or SFTP request finishes: with an error, or with none on success. */
 export type SshCallback = (err?: Error | null) => void;
 
-/** An open SSH channel (`ssh2`'s `ClientChannel`): a duplex stream of the remote command's stdin/stdout. */
-export interface SshChannel extends Duplex {
+/**
+ * An open SSH channel (`ssh2`'s `ClientChannel`): a Node duplex stream of the remote command's stdin and stdout (or
+ * of a forwarded connection), with the command's stderr beside it.
+ */
+export type SshChannel = Duplex & {
   /** The remote command's standard error. */
   readonly stderr: Readable;
   /** Closes the channel on both sides. */
   close(): void;
-}
+};
 
 /** What an SFTP stat call reports about a remote file (`ssh2`'s `Stats`). */
 export interface SftpStats {
