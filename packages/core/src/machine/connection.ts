@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
+import { Client } from "ssh2";
 import { FediError, isFediError } from "../errors.js";
 import { emitMachineEvent, type MachineEventListener } from "./events.js";
 import { type ExecCheckedOptions, type ExecOptions, type ExecResult, runCommand, runCommandChecked } from "./exec.js";
@@ -14,6 +14,7 @@ import {
   uploadFile,
 } from "./sftp.js";
 import { connectionLostError, socketError } from "./ssh-errors.js";
+import type { SftpSession, SshChannel, SshClient } from "./ssh-types.js";
 import { describeTarget, hostPort, type SshTarget } from "./target.js";
 import { openTunnel, type Tunnel, type TunnelOptions } from "./tunnel.js";
 
@@ -41,13 +42,13 @@ export class SshConnection {
   readonly target: SshTarget;
   /** Progress listener given at connect time. */
   readonly onEvent: MachineEventListener | undefined;
-  readonly #client: Client;
+  readonly #client: SshClient;
   #closed = false;
   readonly #closeListeners = new Set<() => void>();
-  #sftp: Promise<SFTPWrapper> | undefined;
+  #sftp: Promise<SftpSession> | undefined;
 
-  /** Wraps a ready ssh2 client; use {@link connect} instead. */
-  constructor(client: Client, target: SshTarget, onEvent?: MachineEventListener) {
+  /** Wraps a ready `ssh2` client (any {@link SshClient}); use {@link connect} instead. */
+  constructor(client: SshClient, target: SshTarget, onEvent?: MachineEventListener) {
     this.#client = client;
     this.target = target;
     this.onEvent = onEvent;
@@ -88,21 +89,21 @@ export class SshConnection {
   }
 
   /** Opens a session channel running `command` verbatim (low level; prefer {@link SshConnection.exec}). */
-  openExecChannel(command: string): Promise<ClientChannel> {
+  openExecChannel(command: string): Promise<SshChannel> {
     return this.#open("run a command", (cb) => this.#client.exec(command, cb));
   }
 
   /** Opens a `direct-tcpip` channel from the machine to `dstHost:dstPort` (low level; see {@link openTunnel}). */
-  forwardOut(srcHost: string, srcPort: number, dstHost: string, dstPort: number): Promise<ClientChannel> {
+  forwardOut(srcHost: string, srcPort: number, dstHost: string, dstPort: number): Promise<SshChannel> {
     return this.#open(`forward to ${dstHost}:${dstPort}`, (cb) =>
       this.#client.forwardOut(srcHost, srcPort, dstHost, dstPort, cb),
     );
   }
 
   /** The connection's SFTP session, opened on first use and shared afterwards. */
-  sftp(): Promise<SFTPWrapper> {
+  sftp(): Promise<SftpSession> {
     if (!this.#sftp) {
-      const opening = this.#open<SFTPWrapper>("open an SFTP session", (cb) => this.#client.sftp(cb));
+      const opening = this.#open<SftpSession>("open an SFTP session", (cb) => this.#client.sftp(cb));
       this.#sftp = opening;
       opening.then(
         (sftp) => {

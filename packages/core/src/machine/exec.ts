@@ -1,9 +1,9 @@
 import { StringDecoder } from "node:string_decoder";
-import type { ClientChannel } from "ssh2";
 import { FediError } from "../errors.js";
 import { emitMachineEvent, type MachineEventListener } from "./events.js";
 import { cancelledError } from "./retry.js";
 import { connectionLostError } from "./ssh-errors.js";
+import type { SshChannel } from "./ssh-types.js";
 import { describeTarget, type SshTarget } from "./target.js";
 
 /** Options of a remote command run by {@link SshConnection.exec}. */
@@ -63,7 +63,7 @@ export interface ExecChannelHost {
   /** True once the connection is closed. */
   readonly closed: boolean;
   /** Opens an exec channel running `command` verbatim. */
-  openExecChannel(command: string): Promise<ClientChannel>;
+  openExecChannel(command: string): Promise<SshChannel>;
   /** Progress listener. */
   readonly onEvent: MachineEventListener | undefined;
 }

@@ -88,5 +88,14 @@ export {
 } from "./sftp.js";
 export { checkRemotePath, shellQuote } from "./shell.js";
 export { isTransientSshError } from "./ssh-errors.js";
+export type {
+  SftpDirEntry,
+  SftpOpenFlags,
+  SftpSession,
+  SftpStats,
+  SshCallback,
+  SshChannel,
+  SshClient,
+} from "./ssh-types.js";
 export { describeTarget, hostPort, type SshTarget } from "./target.js";
 export { openTunnel, type Tunnel, type TunnelOptions } from "./tunnel.js";

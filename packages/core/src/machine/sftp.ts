@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
-import type { SFTPWrapper, Stats } from "ssh2";
 import { FediError, isFediError } from "../errors.js";
 import type { SshConnection } from "./connection.js";
 import { emitMachineEvent } from "./events.js";
 import { cancelledError } from "./retry.js";
 import { ACCOUNT_NAME, checkRemotePath, shellQuote } from "./shell.js";
 import { connectionLostError } from "./ssh-errors.js";
+import type { SftpSession, SftpStats } from "./ssh-types.js";
 import { describeTarget } from "./target.js";
 
 /** Options of {@link uploadFile}. */
@@ -99,16 +99,16 @@ function isMissing(err: unknown): boolean {
   return (err as SftpError).code === SFTP_NO_SUCH_FILE;
 }
 
-async function statOrUndefined(conn: SshConnection, sftp: SFTPWrapper, path: string) {
+async function statOrUndefined(conn: SshConnection, sftp: SftpSession, path: string) {
   try {
-    return await sftpCall<Stats>(conn, `stat ${path}`, (cb) => sftp.stat(path, cb));
+    return await sftpCall<SftpStats>(conn, `stat ${path}`, (cb) => sftp.stat(path, cb));
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw sftpFailure(conn, `stat ${path}`, err);
   }
 }
 
-async function ensureDirectory(conn: SshConnection, sftp: SFTPWrapper, dir: string, mode: number): Promise<void> {
+async function ensureDirectory(conn: SshConnection, sftp: SftpSession, dir: string, mode: number): Promise<void> {
   const missing: string[] = [];
   for (let current = dir; current !== "/"; current = posix.dirname(current)) {
     const stats = await statOrUndefined(conn, sftp, current);
@@ -279,7 +279,7 @@ export async function uploadFile(
     if (ids.uid !== undefined || ids.gid !== undefined) {
       let { uid, gid } = ids;
       if (uid === undefined || gid === undefined) {
-        const stats = await sftpCall<Stats>(conn, `stat ${tmp}`, (cb) => sftp.fstat(handle!, cb));
+        const stats = await sftpCall<SftpStats>(conn, `stat ${tmp}`, (cb) => sftp.fstat(handle!, cb));
         uid ??= stats.uid;
         gid ??= stats.gid;
       }
@@ -307,7 +307,7 @@ export async function uploadFile(
   }
 }
 
-async function renameOver(conn: SshConnection, sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+async function renameOver(conn: SshConnection, sftp: SftpSession, from: string, to: string): Promise<void> {
   try {
     await sftpCall(conn, `rename ${from}`, (cb) => sftp.ext_openssh_rename(from, to, (err) => cb(err, undefined)));
     return;
@@ -319,7 +319,7 @@ async function renameOver(conn: SshConnection, sftp: SFTPWrapper, from: string, 
 
 function writeAll(
   conn: SshConnection,
-  sftp: SFTPWrapper,
+  sftp: SftpSession,
   handle: Buffer,
   buffer: Buffer,
   tmp: string,

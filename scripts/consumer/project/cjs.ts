@@ -1,0 +1,50 @@
+// The CommonJS consumer (this project has no "type": "module"): the same program, compiled to require() calls.
+import { basename } from "node:path";
+import { defineDeployment } from "@fediversity/cli";
+import { createPlan, createRegistry, isFediError, type Plan } from "@fediversity/core";
+import { printNix } from "@fediversity/core/nix";
+import { secretLookingValues } from "@fediversity/core/testing";
+import { type MastodonOptionsInput, mastodon } from "@fediversity/service-mastodon";
+import { garage } from "@fediversity/storage-garage";
+
+const social: MastodonOptionsInput = { domain: "social.example.org", adminEmail: "admin@example.org" };
+const deployment = defineDeployment({
+  name: "consumer",
+  acme: { email: "admin@example.org", staging: true },
+  machines: [
+    {
+      name: "fedi01",
+      host: "203.0.113.10",
+      ssh: { hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N" },
+      resources: { cpus: 4, memoryMiB: 8192, diskGiB: 100 },
+    },
+  ],
+  storage: {
+    kind: "garage",
+    options: { replicationFactor: 1, webRootDomain: "media.example.org", s3RootDomain: "s3.example.org" },
+  },
+  services: [{ name: "social", kind: "mastodon", options: social }],
+});
+
+const registry = createRegistry([garage, mastodon]);
+const plan: Plan = createPlan({ spec: deployment, registry });
+
+let refused = "nothing";
+try {
+  createPlan({ spec: { ...deployment, machines: [] }, registry });
+} catch (error) {
+  refused = isFediError(error) ? error.code : "an error that is no FediError";
+}
+
+console.log(
+  JSON.stringify({
+    // How this program was loaded, and (under require) which file of core it got.
+    module: typeof require === "undefined" ? "esm" : `cjs ${basename(require.resolve("@fediversity/core"))}`,
+    instances: plan.instances.map((instance) => `${instance.name}:${instance.kind}@${instance.machine}`),
+    buckets: plan.buckets.map((bucket) => bucket.name),
+    refused,
+    // The plugin test kit's secret finder: one value is a secret, the other a file path (fine).
+    testKit: secretLookingValues({ smtp: { password: "hunter2", passwordFile: "/run/fedi/smtp" } }),
+    nix: printNix({ enable: true }),
+  }),
+);
