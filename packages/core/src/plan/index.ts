@@ -15,6 +15,25 @@ export {
   dnsNameMatches,
   planDns,
 } from "./dns.js";
+export {
+  checkNixosOverrides,
+  definitionsOf,
+  findNixosOverrides,
+  type GeneratedDefinition,
+  type GeneratedDefinitionKind,
+  type NixosOverride,
+  type NixosOverridesInput,
+  nixosOverrideIssues,
+  optionPathText,
+  type UserDefinition,
+  userDefinitionsOf,
+} from "./nixos-overrides.js";
+export {
+  findNixosSecretProblems,
+  NIXOS_SECRET_HINT,
+  type NixosSecretProblem,
+  nixosSecretIssues,
+} from "./nixos-secrets.js";
 export { type PlacementInstance, type PlacementMachine, type PlacementResult, placeInstances } from "./placement.js";
 export { createPlan, type PlanInput } from "./plan.js";
 export * from "./types.js";
