@@ -30,6 +30,7 @@ export {
 } from "./nixos-overrides.js";
 export {
   findNixosSecretProblems,
+  NIXOS_NON_SECRET_NAMES,
   NIXOS_SECRET_HINT,
   type NixosSecretProblem,
   nixosSecretIssues,

@@ -9,7 +9,8 @@
  *   option's own name says it holds a file's path (ends in `File`, `Files`, `Path`, `Dir`, `Directory`:
  *   `hashedPasswordFile`, `environmentFile`, `privateKeyFile`). A string path is only a name in Nix; the file's
  *   content never enters the store. Below a name for public keys (`authorizedKeys.keys`, `knownHosts`,
- *   `publicKey`), only the stronger secret words count.
+ *   `publicKey`), only the stronger secret words count; a few NixOS names that only look secret are exempt
+ *   (`NIXOS_NON_SECRET_NAMES`: `console.keyMap`, `services.openssh.hostKeys`).
  * - any string value is shaped like a credential (a PEM private key, an access key id, a token, a URL with a
  *   password, a long random string; see `credentialShape`), except OpenSSH public key lines and values of
  *   public-key or checksum names (`sha256`, `hash`, `rev`) and UUIDs.
@@ -30,6 +31,12 @@ import {
 
 /** Last name segments that say an option holds the path of a file or folder, not the content. */
 const PATH_NAME_SUFFIXES: ReadonlySet<string> = new Set(["file", "files", "path", "paths", "dir", "directory"]);
+
+/**
+ * NixOS option names that look secret but name no secret (compared exactly): `console.keyMap` (a keyboard layout),
+ * `services.openssh.hostKeys` (paths and types of the host keys; the keys stay on the machine).
+ */
+export const NIXOS_NON_SECRET_NAMES: ReadonlySet<string> = new Set(["keyMap", "hostKeys"]);
 
 /** Last name segments of checksums and revisions: long hex or base32 values that are not secrets. */
 const CHECKSUM_NAMES: ReadonlySet<string> = new Set([
@@ -102,9 +109,10 @@ export function findNixosSecretProblems(nixos: unknown): NixosSecretProblem[] {
     const last = names.at(-1) ?? "";
     const lastSegment = nameSegments(last).at(-1) ?? "";
     const publicFrom = names.findIndex(isPublicKeyName);
-    const secretName = names.find((n, i) =>
-      publicFrom >= 0 && i > publicFrom ? containsSecretWord(n) : isSecretLookingName(n),
-    );
+    const secretName = names.find((n, i) => {
+      if (NIXOS_NON_SECRET_NAMES.has(n)) return false;
+      return publicFrom >= 0 && i > publicFrom ? containsSecretWord(n) : isSecretLookingName(n);
+    });
     if (secretName !== undefined) {
       const isPath =
         typeof value === "string" &&
