@@ -214,11 +214,17 @@ export const Machine = z
     mail: MachineMail.optional().describe(
       "Mail: the host name of the machine's Postfix, shared by the services that send mail locally.",
     ),
-    /** Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets). */
+    /**
+     * Extra NixOS settings for this machine, as plain data. They land in the Nix store: no secrets (secret-looking
+     * settings are refused). Options the SDK generates for the machine are refused too (lists may be added to).
+     */
     nixos: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets)."),
+      .describe(
+        "Extra NixOS settings for this machine, as plain data. They land in the Nix store: no secrets (secret-looking " +
+          "settings are refused). Options the SDK generates for the machine are refused too (lists may be added to).",
+      ),
     /**
      * NixOS module files the machine's configuration imports, e.g. its `hardware-configuration.nix` (file systems,
      * boot loader): the generated configuration replaces the machine's whole configuration, so what the machine
