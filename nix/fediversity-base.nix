@@ -5,7 +5,7 @@
 # keeps the operator in and the machine bootable: the host name, `system.stateVersion`, sshd on the SSH port the SDK
 # uses with that port open in the firewall, key-only login, the deploy user with its authorized keys (and, for a
 # user other than root, passwordless sudo and a place among Nix's trusted users, since nixops4-nixos copies unsigned
-# store paths with `--no-check-sigs`), and the boot loader. File systems and hardware come from the machine's own
+# store paths with `--no-check-sigs`), the boot loader, and the one mail host name of the machine (below). File systems and hardware come from the machine's own
 # `hardware-configuration.nix` (see `fedi adopt`).
 #
 # Shipped with @fediversity/core and copied into every deployment as `nix/fediversity-base.nix`; the generated
@@ -54,6 +54,20 @@ in
       type = types.listOf types.singleLineStr;
       default = [ ];
       description = "OpenSSH public keys allowed to log in as the deploy user.";
+    };
+
+    mail.hostName = mkOption {
+      type = types.nullOr (
+        types.strMatching "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+[a-z]([a-z0-9-]{0,61}[a-z0-9])?"
+      );
+      default = null;
+      description = ''
+        The name the machine's mail server (Postfix) announces, `services.postfix.settings.main.myhostname`.
+        The service modules that send mail through a local Postfix each set that option with `mkDefault` to their
+        own domain (nixpkgs `mastodon.nix`, and `peertube.nix` through the renamed `services.postfix.hostname`), so
+        two services on one machine give conflicting definitions. This one value per machine is a plain
+        definition, which wins over their `mkDefault`. `null`: nothing is set.
+      '';
     };
 
     boot = {
@@ -130,6 +144,10 @@ in
       ];
 
       nix.settings.trusted-users = [ cfg.deployUser ];
+    })
+
+    (mkIf (cfg.mail.hostName != null) {
+      services.postfix.settings.main.myhostname = cfg.mail.hostName;
     })
 
     (mkIf (cfg.boot.loader == "systemd-boot") {

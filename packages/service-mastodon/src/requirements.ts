@@ -120,5 +120,6 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
     domains: [options.domain],
     tcpPorts: [80, 443],
     acme: true,
+    ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
   };
 }

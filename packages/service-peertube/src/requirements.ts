@@ -102,5 +102,6 @@ export function peertubeRequirements(options: PeertubeOptions): ServiceRequireme
     domains: [options.domain],
     tcpPorts: [80, 443],
     acme: true,
+    ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
   };
 }

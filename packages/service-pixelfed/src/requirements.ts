@@ -76,5 +76,6 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
     domains: [options.domain],
     tcpPorts: [80, 443],
     acme: true,
+    ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
   };
 }

@@ -128,6 +128,24 @@ export const MachineBoot = z
     "Boot loader (`fedi adopt` reads it from the machine): `systemd-boot`, `grub` (BIOS, with `devices`), `grub-efi`, or `custom` (set by the machine's own modules).",
   );
 
+/**
+ * The machine's mail settings. Services that send mail through the machine's own mail server (`smtp: { mode:
+ * "local" }`) share one Postfix, and each nixpkgs service module would give it its own host name: the machine has one.
+ */
+export const MachineMail = z
+  .object({
+    /**
+     * The name the machine's Postfix announces (its `myhostname`). Default: the domain of the first instance (in spec
+     * order) on the machine that sends mail locally; nothing is set when none does and this is omitted.
+     */
+    hostName: DomainName.optional().describe(
+      "The name the machine's Postfix announces (its `myhostname`). Default: the domain of the first instance " +
+        "(in spec order) on the machine that sends mail locally; nothing is set when none does and this is omitted.",
+    ),
+  })
+  .strict()
+  .describe("The machine's mail settings: one Postfix host name for all the services on it that send mail locally.");
+
 /** What a machine offers. The planner keeps a reserve for the operating system on top of what services need. */
 export const MachineResources = z
   .object({
@@ -192,11 +210,21 @@ export const Machine = z
     boot: MachineBoot.optional().describe(
       "The machine's boot loader (`fedi adopt` reads it). Required to plan unless `nixosImports` or `nixos` set `boot.loader`.",
     ),
-    /** Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets). */
+    /** Mail: the host name of the machine's Postfix, shared by the services that send mail locally. */
+    mail: MachineMail.optional().describe(
+      "Mail: the host name of the machine's Postfix, shared by the services that send mail locally.",
+    ),
+    /**
+     * Extra NixOS settings for this machine, as plain data. They land in the Nix store: no secrets (secret-looking
+     * settings are refused). Options the SDK generates for the machine are refused too (lists may be added to).
+     */
     nixos: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("Extra NixOS settings for this machine, as plain data (they land in the Nix store: no secrets)."),
+      .describe(
+        "Extra NixOS settings for this machine, as plain data. They land in the Nix store: no secrets (secret-looking " +
+          "settings are refused). Options the SDK generates for the machine are refused too (lists may be added to).",
+      ),
     /**
      * NixOS module files the machine's configuration imports, e.g. its `hardware-configuration.nix` (file systems,
      * boot loader): the generated configuration replaces the machine's whole configuration, so what the machine
@@ -341,6 +369,8 @@ export type DeploymentSpec = z.output<typeof DeploymentSpec>;
 export type DeploymentSpecInput = z.input<typeof DeploymentSpec>;
 /** A machine as a user writes it. */
 export type MachineInput = z.input<typeof Machine>;
+/** Validated mail settings of a machine. */
+export type MachineMail = z.output<typeof MachineMail>;
 /** A validated boot loader setting (defaults applied). */
 export type MachineBoot = z.output<typeof MachineBoot>;
 /** Machine roles. */

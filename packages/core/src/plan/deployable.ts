@@ -17,6 +17,11 @@ export interface MachineBase {
   authorizedKeys: string[];
   /** Boot loader (`custom` when the machine's own modules set it). */
   boot: MachineBoot;
+  /**
+   * The one host name of the machine's Postfix (`services.postfix.settings.main.myhostname`, a plain definition that
+   * wins over the service modules' `mkDefault`); absent when the spec gives none and no instance sends mail locally.
+   */
+  mail?: { hostName: string };
 }
 
 const adoptHint = (machine: string) =>
@@ -156,8 +161,16 @@ export function checkMachinesDeployable(spec: DeploymentSpec, imports: NixosImpo
   }
 }
 
-/** The base system settings of a machine in a spec that passed {@link checkMachinesDeployable}. */
-export function machineBase(m: DeploymentSpec["machines"][number]): MachineBase {
+/**
+ * The base system settings of a machine in a spec that passed {@link checkMachinesDeployable}. `localMailDomains`
+ * are the domains of the instances placed on the machine that send mail through its own Postfix, in spec order: the
+ * first is the Postfix host name unless the spec's `machines[].mail.hostName` gives one.
+ */
+export function machineBase(
+  m: DeploymentSpec["machines"][number],
+  localMailDomains: readonly string[] = [],
+): MachineBase {
+  const mailHostName = m.mail?.hostName ?? localMailDomains[0];
   return {
     hostName: m.name,
     stateVersion: m.stateVersion!,
@@ -165,5 +178,6 @@ export function machineBase(m: DeploymentSpec["machines"][number]): MachineBase 
     deployUser: m.ssh.user,
     authorizedKeys: (m.ssh.authorizedKeys ?? []).map((k) => k.trim()),
     boot: m.boot ?? { loader: "custom" },
+    ...(mailHostName !== undefined ? { mail: { hostName: mailHostName } } : {}),
   };
 }

@@ -16,6 +16,26 @@ export {
   planDns,
 } from "./dns.js";
 export {
+  checkNixosOverrides,
+  definitionsOf,
+  findNixosOverrides,
+  type GeneratedDefinition,
+  type GeneratedDefinitionKind,
+  type NixosOverride,
+  type NixosOverridesInput,
+  nixosOverrideIssues,
+  optionPathText,
+  type UserDefinition,
+  userDefinitionsOf,
+} from "./nixos-overrides.js";
+export {
+  findNixosSecretProblems,
+  NIXOS_NON_SECRET_NAMES,
+  NIXOS_SECRET_HINT,
+  type NixosSecretProblem,
+  nixosSecretIssues,
+} from "./nixos-secrets.js";
+export {
   DEFAULT_PLACEMENT_SEARCH_STEPS,
   type PlacementInstance,
   type PlacementMachine,

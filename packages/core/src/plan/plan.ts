@@ -1,6 +1,6 @@
 import { FediError, type FediIssue, isFediError } from "../errors.js";
 import type { NixosImports } from "../imports/read.js";
-import { DEFAULT_PINS, type DeploymentSpecInput } from "../model/spec.js";
+import { DEFAULT_PINS, type DeploymentSpecInput, DomainName } from "../model/spec.js";
 import type { NixInput } from "../nix/index.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type {
@@ -14,7 +14,7 @@ import type {
   StorageContext,
   StorageNode,
 } from "../plugin/types.js";
-import { buildMachineModule } from "../render/machine-module.js";
+import { buildMachineModule, type MachineModuleInput, machineModuleDefinitions } from "../render/machine-module.js";
 import type { SecretDeclaration } from "../secrets/types.js";
 import type { DeploymentState } from "../state/types.js";
 import { hasOwnEntry, ownValue } from "../util/own.js";
@@ -22,6 +22,7 @@ import { bucketName, hashOf, isValidBucketName, secretFileName, secretName } fro
 import { checkMachinesDeployable, machineBase } from "./deployable.js";
 import { diffAgainstState } from "./diff.js";
 import { planDns } from "./dns.js";
+import { checkNixosOverrides } from "./nixos-overrides.js";
 import { cmp, placeInstances } from "./placement.js";
 import {
   PLAN_SCHEMA_VERSION,
@@ -297,6 +298,7 @@ export function createPlan(input: PlanInput): Plan {
         files: [] as PlannedSecretFile[],
         ports: new Set<number>(),
         acme: false,
+        localMail: [] as string[],
         used: { cpus: reserve.cpus, memoryMiB: reserve.memoryMiB, diskGiB: reserve.diskGiB },
       },
     ]),
@@ -369,6 +371,7 @@ export function createPlan(input: PlanInput): Plan {
     );
     for (const p of req.tcpPorts ?? []) m.ports.add(p);
     m.acme ||= req.acme === true;
+    if (req.localMailDomain !== undefined) m.localMail.push(req.localMailDomain);
     addUse(m.used, req);
     const how = placement.how.get(svc.name)!;
     const move = placement.moves.get(svc.name);
@@ -430,8 +433,8 @@ export function createPlan(input: PlanInput): Plan {
         sha256: read?.ok ? read.sha256 : "",
       };
     });
-    const base = machineBase(spec_);
-    const nixosModule = buildMachineModule({
+    const base = machineBase(spec_, m.localMail);
+    const moduleInput: MachineModuleInput = {
       deployment: spec.name,
       machine: f.name,
       system: f.system,
@@ -443,7 +446,14 @@ export function createPlan(input: PlanInput): Plan {
       extraPath: `machines[${machineIndex.get(f.name)}].nixos`,
       imports: nixosImports.map((x) => x.file),
       base,
+    };
+    checkNixosOverrides({
+      machine: f.name,
+      nixos: spec_.nixos,
+      path: moduleInput.extraPath,
+      generated: machineModuleDefinitions(moduleInput),
     });
+    const nixosModule = buildMachineModule(moduleInput);
     return {
       name: f.name,
       host: f.host,
@@ -609,6 +619,8 @@ function checkRequirements(req: ServiceRequirements, who: string): void {
   }
   for (const p of req.tcpPorts ?? [])
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw contract(who, `port ${p} is invalid`);
+  if (req.localMailDomain !== undefined && !DomainName.safeParse(req.localMailDomain).success)
+    throw contract(who, `local mail domain ${JSON.stringify(req.localMailDomain)} is not a domain name`);
 }
 
 function checkUnique(values: string[], what: string): void {

@@ -3,6 +3,7 @@ import { DeploymentSpec, type DeploymentSpecInput } from "../model/spec.js";
 import { zodIssues } from "../model/zod-issues.js";
 import type { PluginRegistry } from "../plugin/registry.js";
 import type { ServicePlugin, StoragePlugin } from "../plugin/types.js";
+import { nixosSecretIssues } from "./nixos-secrets.js";
 
 /** Instance names the SDK reserves for itself. */
 export const RESERVED_INSTANCE_NAMES = ["storage", "fediversity", "nixos"] as const;
@@ -43,6 +44,7 @@ export function validateSpec(input: DeploymentSpecInput | unknown, registry: Plu
     add(`services[${i}].name`, `instance name '${spec.services[i]!.name}' is used twice`, "SPEC_INVALID");
   }
   const machineNames = new Set(spec.machines.map((m) => m.name));
+  issues.push(...nixosSecretIssues(spec));
 
   let storage: ValidatedSpec["storage"] | undefined;
   const storagePlugin = registry.storage(spec.storage.kind);

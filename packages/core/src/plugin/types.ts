@@ -90,6 +90,13 @@ export interface ServiceRequirements {
   tcpPorts?: number[];
   /** The instance needs TLS certificates from ACME (the spec must give `acme.email`). */
   acme?: boolean;
+  /**
+   * The instance sends mail through a mail server on its machine (Postfix, e.g. `smtp: { mode: "local" }`), as this
+   * domain (usually its own). The instances of a machine share one Postfix with one host name: the planner sets it
+   * (`machines[].mail.hostName`, default the first such instance's domain in spec order), overriding the host names
+   * the service modules would each give it.
+   */
+  localMailDomain?: string;
 }
 
 /** A health check, as data; the deploy pipeline runs it. */

@@ -1,6 +1,12 @@
 export { type DeploymentFilesOptions, deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
 export { machineImportCopies, readMachineImports } from "./machine-imports.js";
-export { ACME_STAGING_SERVER, buildMachineModule, type MachineModuleInput } from "./machine-module.js";
+export {
+  ACME_STAGING_SERVER,
+  buildMachineModule,
+  type MachineModuleInput,
+  machineModuleDefinitions,
+} from "./machine-module.js";
+export { SECRETS_INSTALLER_UNIT, staticModuleDefinitions } from "./static-module-options.js";
 export {
   BASE_MODULE_FILE,
   SECRETS_INSTALLER_FILE,

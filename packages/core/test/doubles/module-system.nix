@@ -64,6 +64,10 @@ let
       name = "enum";
       check = v: elem v values;
     };
+    nullOr = t: {
+      name = "nullOr ${t.name}";
+      check = v: v == null || t.check v;
+    };
     listOf = t: {
       name = "listOf ${t.name}";
       list = true;

@@ -46,11 +46,15 @@ export {
   virtualHostEndpoint,
 } from "./s3.js";
 export {
+  containsSecretWord,
   credentialShape,
+  isPublicKeyName,
   isRuntimeSecretPath,
   isSecretLookingName,
   nameSegments,
+  PUBLIC_NAME_SEGMENTS,
   SECRET_NAME_SEGMENTS,
+  SECRET_NAME_WORDS,
 } from "./secret-patterns.js";
 export {
   LocalSmtpOptions,

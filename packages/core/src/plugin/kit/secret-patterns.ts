@@ -9,6 +9,7 @@ export const SECRET_NAME_SEGMENTS: ReadonlySet<string> = new Set([
   "passwd",
   "pass",
   "pwd",
+  "pw",
   "passphrase",
   "secret",
   "secrets",
@@ -21,7 +22,43 @@ export const SECRET_NAME_SEGMENTS: ReadonlySet<string> = new Set([
   "credentials",
   "privatekey",
   "otp",
+  "totp",
+  "psk",
 ]);
+
+/**
+ * Words that mark a setting as secret-looking wherever they occur in its name, separators removed and compared
+ * case-insensitively: concatenated names (`SMTPPASSWORD`, `SECRETKEYBASE`, `DEEPL_AUTHKEY`, `hashedPassword`) are
+ * caught as well as separated ones. Plain `key` and `pass` are whole-segment words only ({@link SECRET_NAME_SEGMENTS}):
+ * as substrings they would flag `monkey`, `KEYBOARD_LAYOUT` or `passport`.
+ */
+export const SECRET_NAME_WORDS: readonly string[] = [
+  "password",
+  "passwd",
+  "passphrase",
+  "passcode",
+  "secret",
+  "token",
+  "credential",
+  "apikey",
+  "authkey",
+  "accesskey",
+  "privatekey",
+  "privkey",
+  "signingkey",
+  "encryptionkey",
+  "masterkey",
+  "sessionkey",
+  "hmackey",
+  "presharedkey",
+  "pwd",
+];
+
+/**
+ * Name segments that mark a public key, which is no secret (`publicKey`, `VAPID_PUBLIC_KEY`,
+ * `authorizedKeys`, `knownHosts`): a name with one of them is secret-looking only through {@link SECRET_NAME_WORDS}.
+ */
+export const PUBLIC_NAME_SEGMENTS: ReadonlySet<string> = new Set(["public", "pubkey", "authorized", "known"]);
 
 /** Splits a setting name into lowercase segments at `_`, `-`, `.`, spaces and camelCase boundaries. */
 export function nameSegments(name: string): string[] {
@@ -33,11 +70,31 @@ export function nameSegments(name: string): string[] {
 }
 
 /**
- * True when a setting name looks like it holds a secret: one of its segments is a word such as `password`, `secret`,
- * `token` or `key` (`SMTP_PASSWORD`, `secretKeyBase`, `api-key`; not `monkey` or `KEYBOARD_LAYOUT`).
+ * True when a setting name looks like it holds a secret: it contains one of {@link SECRET_NAME_WORDS} anywhere
+ * (case-insensitive, separators ignored: `SMTP_PASSWORD`, `SMTPPASSWORD`, `secretKeyBase`, `DEEPL_AUTHKEY`), or,
+ * unless it names a public key ({@link PUBLIC_NAME_SEGMENTS}), one of its segments is a word of
+ * {@link SECRET_NAME_SEGMENTS} (`api-key`, `APP_KEY`, `OTP_SECRET`; not `monkey`, `KEYBOARD_LAYOUT`, `publicKey`).
+ * Names that end in `_FILE` or `File` get no exception here: such a setting may hold only a path under `/run/`
+ * (see {@link isRuntimeSecretPath}), which the callers allow for any secret-looking name.
  */
 export function isSecretLookingName(name: string): boolean {
+  if (containsSecretWord(name)) return true;
+  if (isPublicKeyName(name)) return false;
   return nameSegments(name).some((s) => SECRET_NAME_SEGMENTS.has(s));
+}
+
+/** True when `name` contains one of {@link SECRET_NAME_WORDS} (case-insensitive, separators ignored). */
+export function containsSecretWord(name: string): boolean {
+  const joined = name.toLowerCase().replace(/[_\-.\s]+/g, "");
+  return SECRET_NAME_WORDS.some((w) => joined.includes(w));
+}
+
+/**
+ * True when `name` names public keys (`publicKey`, `authorizedKeys`, `knownHosts`: a segment of
+ * {@link PUBLIC_NAME_SEGMENTS}) and contains none of {@link SECRET_NAME_WORDS}.
+ */
+export function isPublicKeyName(name: string): boolean {
+  return !containsSecretWord(name) && nameSegments(name).some((s) => PUBLIC_NAME_SEGMENTS.has(s));
 }
 
 /**
