@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runHealthCheck } from "../../src/deploy/health-checks.js";
 import { secretStagingDir } from "../../src/deploy/secret-files.js";
 import { activateStep } from "../../src/deploy/steps/activate.js";
 import { uploadStep } from "../../src/deploy/steps/upload.js";
@@ -111,6 +112,21 @@ describe.runIf(canRun)("a non-root deploy user with passwordless sudo", () => {
         expect(log.includes(value.trim())).toBe(false);
       }
       expect(log).toContain("install -o root -g root -m 0400 --");
+
+      // health checks: a command check reads root-only state through sudo; the HTTP probe runs as the user
+      const target = sshTarget(plan.machines[0]!);
+      const readable = await runHealthCheck(pool, target, "test", {
+        kind: "command",
+        command: `test -r /var/lib/fediversity/secrets/${names[0]}`,
+        description: "secret readable",
+      });
+      expect(readable).toMatchObject({ ok: true, outcome: "ok" });
+      const asUser = await pool.exec(target, `test -r /var/lib/fediversity/secrets/${names[0]}`, { asLoginUser: true });
+      expect(asUser.code).toBe(1); // the same test fails for the login user: the check really ran as root
+      const sudoCalls = (await sudoLog()).length;
+      const http = await runHealthCheck(pool, target, "test", { kind: "http", url: "http://127.0.0.1:1/" });
+      expect(http.outcome).toBe("down");
+      expect((await sudoLog()).length).toBe(sudoCalls);
 
       // a second run: everything up to date, nothing uploaded
       const again = await contextFor(plan, ws, { all: true });
