@@ -358,7 +358,8 @@ async function killGroup(host: ExecChannelHost, pid: number | undefined, asRoot:
     const channel = await host.openExecChannel(
       // `kill -KILL -PGID`, not `kill -KILL -- -PGID`: dash's kill (a login shell of /bin/sh) refuses `--`.
       asRoot
-        ? `sudo -n kill -TERM -${pid} 2>/dev/null; sleep 1; sudo -n kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`
+        ? // sudo runs the kill binary (procps, util-linux), which needs `--` before a negative PGID.
+          `sudo -n kill -TERM -- -${pid} 2>/dev/null; sleep 1; sudo -n kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`
         : `kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
     );
     await new Promise<void>((resolve) => {

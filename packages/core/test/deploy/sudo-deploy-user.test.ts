@@ -152,6 +152,16 @@ describe.runIf(canRun)("a non-root deploy user with passwordless sudo", () => {
     }
   });
 
+  it("a timed-out command that runs as root is killed through sudo", async () => {
+    const target = sshTarget(plan.machines[0]!);
+    const error = await pool.exec(target, "sleep 313", { timeoutMs: 500 }).catch((e: unknown) => e);
+    expect(isFediError(error) && error.code).toBe("SSH_TIMEOUT");
+    // the root-owned sleep is gone (the login user alone could not have signalled it)
+    const ps = await pool.execChecked(target, "ps -eo user=,args= | grep '[s]leep 313' || true", { asLoginUser: true });
+    expect(ps.stdout).toBe("");
+    expect((await sudoLog()).some((line) => /^fedi-deploy -n kill -TERM -- -[0-9]+$/.test(line))).toBe(true);
+  });
+
   it("with sudo refused, fails with SSH_SUDO_REFUSED naming the user and what sudo said", async () => {
     await host.setSudoers([]);
     try {
