@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   SSH_TIMEOUT: "An SSH operation timed out.",
   /** A remote command exited non-zero. */
   SSH_COMMAND_FAILED: "A remote command failed.",
+  /** `sudo -n` refused to run a command as root for a non-root SSH login user (no passwordless sudo). */
+  SSH_SUDO_REFUSED: "sudo refused to run a remote command as root.",
   /** The facts a machine's new configuration must keep could not be read from it (`fedi adopt`). */
   ADOPT_FAILED: "A machine's facts could not be read for adoption.",
   /** Machines do not meet the plan's requirements. */

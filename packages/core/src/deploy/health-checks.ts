@@ -72,7 +72,8 @@ export function describeCheck(check: HealthCheck): string {
  * (`--resolve host:port:127.0.0.1`, so the Host header and TLS SNI are the real name) before DNS points at it. When
  * curl cannot verify the certificate, a second probe without verification tells a service that answers over an
  * untrusted certificate (staging CA), or over nixpkgs' self-signed placeholder (ACME not done yet), from one that is
- * down: see {@link CheckOutcome}.
+ * down: see {@link CheckOutcome}. On a target with `sudo`, unit and command checks run as root (they may read
+ * root-only state); the HTTP probe runs as the login user.
  */
 export async function runHealthCheck(
   pool: MachinePool,
@@ -130,7 +131,8 @@ async function httpCheck(
     pool.exec(
       target,
       `curl -sS ${extra}-o /dev/null -w ${shellQuote(format)} --max-time 20 ${resolve}${shellQuote(check.url)}`,
-      execOptions,
+      // curl needs no privilege: on a sudo target it runs as the login user
+      { ...execOptions, asLoginUser: true },
     );
   const expected = check.expectStatus ?? [200];
   const r = await curl("", "%{http_code}");

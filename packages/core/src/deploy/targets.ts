@@ -9,7 +9,10 @@ export interface SshAuthOptions {
   defaultIdentityFile?: string;
 }
 
-/** The SSH target of a planned machine (host key pinned from the spec). */
+/**
+ * The SSH target of a planned machine (host key pinned from the spec). A non-root `ssh.user` gets `sudo: true`: the
+ * SDK's own remote commands then run as root through `sudo -n` (see {@link SshTarget.sudo}).
+ */
 export function sshTarget(machine: PlannedMachine, auth: SshAuthOptions = {}): SshTarget {
   const identityFile = machine.ssh.identityFile ?? auth.defaultIdentityFile;
   const agent = auth.agent ?? process.env.SSH_AUTH_SOCK;
@@ -19,6 +22,7 @@ export function sshTarget(machine: PlannedMachine, auth: SshAuthOptions = {}): S
     port: machine.ssh.port,
     user: machine.ssh.user,
     hostPublicKey: machine.ssh.hostPublicKey,
+    ...(machine.ssh.user !== "root" ? { sudo: true } : {}),
     ...(identityFile ? { identityFile } : agent ? { agent } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { StringDecoder } from "node:string_decoder";
 import { FediError } from "../errors.js";
 import { emitMachineEvent, type MachineEventListener } from "./events.js";
 import { cancelledError } from "./retry.js";
+import { shellQuote } from "./shell.js";
 import { connectionLostError } from "./ssh-errors.js";
 import type { SshChannel } from "./ssh-types.js";
 import { describeTarget, type SshTarget } from "./target.js";
@@ -32,6 +33,11 @@ export interface ExecOptions {
    * sshd forced commands that reject anything but the exact command.
    */
   killProcessGroup?: boolean;
+  /**
+   * Run as the SSH login user even on a target with `sudo` set (for commands that inspect the user itself, such as
+   * whether `sudo -n` works or the Nix daemon trusts the user). Default false.
+   */
+  asLoginUser?: boolean;
 }
 
 /** Options of {@link SshConnection.execChecked}. */
@@ -69,6 +75,8 @@ export interface ExecChannelHost {
 }
 
 const PID_MARKER = "__FEDI_PID__=";
+/** First stderr line of {@link sudoCommand} when `sudo -n` refuses; the next line is what sudo said. */
+const SUDO_REFUSED_MARKER = "__FEDI_SUDO_REFUSED__";
 const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
 /** How long a cancelled command may take to report its PID before it is given up as unkillable. */
 const PID_WAIT_MS = 3000;
@@ -78,6 +86,45 @@ export function commandLabel(command: string, options: Pick<ExecOptions, "sensit
   if (options.label) return options.label;
   if (options.sensitive) return "(sensitive command)";
   return command.length > 200 ? `${command.slice(0, 197)}...` : command;
+}
+
+/**
+ * The shell command that runs `command` as root through `sudo -n` (never prompts): `sudo -n -- sh -c '<command>'`,
+ * with `command` shell-quoted as one argument (so nothing in it becomes an option of sudo or sh) and standard input
+ * passed through. `sudo -n true` runs first (stdin closed): when sudo refuses, the wrapper prints a marker and sudo's
+ * message on stderr and exits 1, which {@link runCommand} turns into `SSH_SUDO_REFUSED`.
+ */
+export function sudoCommand(command: string): string {
+  return [
+    `if __fedi_sudo=$(sudo -n true 2>&1 </dev/null); then`,
+    `  sudo -n -- sh -c ${shellQuote(command)}`,
+    `else`,
+    `  printf '%s\\n' '${SUDO_REFUSED_MARKER}' "$__fedi_sudo" >&2`,
+    `  exit 1`,
+    `fi`,
+  ].join("\n");
+}
+
+/** Whether a command on `target` runs through {@link sudoCommand}. */
+function runsAsRoot(target: SshTarget, options: Pick<ExecOptions, "asLoginUser">): boolean {
+  return target.sudo === true && options.asLoginUser !== true;
+}
+
+function sudoRefusedError(target: SshTarget, label: string, stderr: string): FediError {
+  const said = stderr
+    .slice(SUDO_REFUSED_MARKER.length + 1)
+    .trim()
+    .split("\n")[0]
+    ?.trim();
+  return new FediError(
+    "SSH_SUDO_REFUSED",
+    `"sudo -n" refused to run command "${label}" as root for user "${target.user}" on ${describeTarget(target)}${said ? `: ${said}` : " (sudo printed nothing)"}.`,
+    {
+      machine: target.machine,
+      hint: `Give "${target.user}" passwordless sudo on the machine (the base system does this for a non-root ssh.user once applied; until then add a NOPASSWD sudo rule by hand), or deploy as root.`,
+      details: { user: target.user },
+    },
+  );
 }
 
 /** Replaces every occurrence of each string in `redact` by `[REDACTED]`. */
@@ -121,7 +168,9 @@ export async function runCommand(
   const { target } = host;
   if (options.signal?.aborted) throw cancelledError(`Command "${label}" on ${describeTarget(target)}`);
   const track = options.killProcessGroup !== false;
-  const wire = track ? `printf '${PID_MARKER}%s\\n' "$$" >&2\n${command}` : command;
+  const asRoot = runsAsRoot(target, options);
+  const effective = asRoot ? sudoCommand(command) : command;
+  const wire = track ? `printf '${PID_MARKER}%s\\n' "$$" >&2\n${effective}` : effective;
   const started = Date.now();
   emitMachineEvent(host.onEvent, { type: "command-started", machine: target.machine, command: label });
   const channel = await host.openExecChannel(wire);
@@ -193,7 +242,7 @@ export async function runCommand(
             };
           });
         }
-        await killGroup(host, pid);
+        await killGroup(host, pid, asRoot);
         channel.close();
         reject(error);
       })();
@@ -260,6 +309,11 @@ export async function runCommand(
           return;
         }
         const durationMs = Date.now() - started;
+        const errText = stderr.value();
+        if (asRoot && exitCode === 1 && errText.startsWith(`${SUDO_REFUSED_MARKER}\n`)) {
+          finish(sudoRefusedError(target, label, redactText(errText, options.redact)));
+          return;
+        }
         emitMachineEvent(host.onEvent, {
           type: "command-finished",
           machine: target.machine,
@@ -271,7 +325,7 @@ export async function runCommand(
           code: exitCode,
           signal: exitSignal,
           stdout: stdout.value(),
-          stderr: stderr.value(),
+          stderr: errText,
           durationMs,
         });
       });
@@ -294,13 +348,19 @@ function connectionLostOrFailed(host: ExecChannelHost, label: string, cause?: un
   );
 }
 
-/** Kills the remote process group led by `pid` (best effort, bounded to a few seconds). */
-async function killGroup(host: ExecChannelHost, pid: number | undefined): Promise<void> {
+/**
+ * Kills the remote process group led by `pid` (best effort, bounded to a few seconds). A group that runs commands as
+ * root (`asRoot`) is signalled through `sudo -n`: first TERM (sudo relays it to its command), then KILL.
+ */
+async function killGroup(host: ExecChannelHost, pid: number | undefined, asRoot: boolean): Promise<void> {
   if (pid === undefined || host.closed) return;
   const attempt = (async () => {
     const channel = await host.openExecChannel(
       // `kill -KILL -PGID`, not `kill -KILL -- -PGID`: dash's kill (a login shell of /bin/sh) refuses `--`.
-      `kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
+      asRoot
+        ? // sudo runs the kill binary (procps, util-linux), which needs `--` before a negative PGID.
+          `sudo -n kill -TERM -- -${pid} 2>/dev/null; sleep 1; sudo -n kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`
+        : `kill -KILL -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
     );
     await new Promise<void>((resolve) => {
       channel.on("close", () => resolve());

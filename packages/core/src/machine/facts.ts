@@ -249,6 +249,7 @@ export async function gatherFacts(
   const result = await conn.exec("sh -s", {
     stdin: FACTS_SCRIPT,
     label: "gather preflight facts",
+    asLoginUser: true, // it checks the login user itself: its sudo and its Nix trust
     timeoutMs: options.timeoutMs ?? 30_000,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -29,6 +29,7 @@ export {
 export { type ConnectOptions, connect, connectOnce, SshConnection } from "./connection.js";
 export type { MachineEvent, MachineEventListener } from "./events.js";
 export type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
+export { sudoCommand } from "./exec.js";
 export {
   checkFacts,
   FACTS_SCRIPT,

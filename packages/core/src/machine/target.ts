@@ -17,6 +17,12 @@ export interface SshTarget {
   identityFile?: string;
   /** Path of an ssh-agent socket (`SSH_AUTH_SOCK`) to authenticate with. */
   agent?: string;
+  /**
+   * Run every remote command as root through `sudo -n` (the login user is not root but has passwordless sudo).
+   * Applied in one place, `runCommand` (exec.ts): the command becomes `sudo -n -- sh -c '<command>'`; a command that must
+   * run as the login user itself sets `ExecOptions.asLoginUser`. SFTP still acts as the login user.
+   */
+  sudo?: boolean;
 }
 
 /** `machine "web1" (root@203.0.113.5:22)`: how messages name a target. */

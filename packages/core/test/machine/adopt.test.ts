@@ -22,6 +22,7 @@ import {
   type NixosHostDouble,
   QEMU_HARDWARE_CONFIG,
   startNixosHostDouble,
+  sudoCanBecomeRoot,
 } from "../fixtures/nixos-host-double.js";
 import { announceSkip } from "../fixtures/privileges.js";
 
@@ -117,7 +118,9 @@ describe.runIf(canRun)("adoptMachine on the real sshd", () => {
       boot: { loader: "systemd-boot", efiSysMountPoint: "/boot", canTouchEfiVariables: true },
       keyFiles: [{ path: `/etc/ssh/authorized_keys.d/${DEPLOY_USER}`, keys: 1 }],
     });
-    expect(await efi.generateConfigCalls()).toEqual([`uid=64123 sudo=1 --show-hardware-config`]);
+    expect(await efi.generateConfigCalls()).toEqual([
+      `uid=${sudoCanBecomeRoot() ? 0 : 64123} sudo=1 --show-hardware-config`,
+    ]);
   });
 
   it("fails with ADOPT_FAILED naming sudo when the deploy user has no passwordless sudo", async () => {

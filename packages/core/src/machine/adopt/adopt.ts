@@ -55,6 +55,7 @@ export async function adoptMachine(
         conn.exec(command, {
           stdin,
           label,
+          asLoginUser: true, // the script reads the login user's facts; its root part calls sudo itself
           timeoutMs: options.timeoutMs ?? 180_000,
           ...(options.signal ? { signal: options.signal } : {}),
         }),
@@ -249,6 +250,7 @@ export async function readStateVersion(conn: SshConnection, options: AdoptOption
   const result = await conn.exec("sh -s", {
     stdin: ADOPT_USER_SCRIPT,
     label: "read the stateVersion",
+    asLoginUser: true,
     timeoutMs: options.timeoutMs ?? 180_000,
     ...(options.signal ? { signal: options.signal } : {}),
   });
