@@ -67,6 +67,19 @@ let
       esac
     done
   '';
+
+  cleanup = {
+    description = "Remove Fediversity secret files that are no longer declared";
+    wantedBy = [ "multi-user.target" ];
+    wants = installers;
+    after = installers;
+    serviceConfig = {
+      Type = "oneshot";
+      RemainAfterExit = true;
+    };
+    path = [ pkgs.coreutils ];
+    script = removeUndeclared;
+  };
 in
 {
   options.fediversity.secrets = {
@@ -129,19 +142,10 @@ in
 
     systemd.tmpfiles.rules = [ "d ${cfg.uploadDirectory} 0700 root root -" ];
 
-    systemd.services = lib.mapAttrs' (name: f: lib.nameValuePair (installerName name) (installer name f)) cfg.files // {
-      fediversity-secrets = {
-        description = "Remove Fediversity secret files that are no longer declared";
-        wantedBy = [ "multi-user.target" ];
-        wants = installers;
-        after = installers;
-        serviceConfig = {
-          Type = "oneshot";
-          RemainAfterExit = true;
-        };
-        path = [ pkgs.coreutils ];
-        script = removeUndeclared;
+    systemd.services =
+      lib.mapAttrs' (name: f: lib.nameValuePair (installerName name) (installer name f)) cfg.files
+      // {
+        fediversity-secrets = cleanup;
       };
-    };
   };
 }

@@ -274,7 +274,10 @@ describe("static NixOS modules", () => {
   it("the secrets module refuses a file name that cannot be part of a unit name", async (ctx) => {
     if (!hasNix) ctx.skip();
     const v = await evaluate(
-      [nixString(join(REPO_NIX, "fediversity-secrets.nix")), `{ fediversity.secrets.files."A b" = { owner = "root"; }; }`],
+      [
+        nixString(join(REPO_NIX, "fediversity-secrets.nix")),
+        `{ fediversity.secrets.files."A b" = { owner = "root"; }; }`,
+      ],
       `c: c.assertions`,
     );
     expect(v).toEqual([

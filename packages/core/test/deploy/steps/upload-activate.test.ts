@@ -21,13 +21,13 @@ import {
   type Plan,
   type PlannedMachine,
 } from "../../../src/index.js";
-import { testPlugins } from "../../fixtures/plugins.js";
 import {
   canStartHostDouble,
   HOST_DOUBLE_NEEDS,
   type NixosHostDouble,
   startNixosHostDouble,
 } from "../../fixtures/nixos-host-double.js";
+import { testPlugins } from "../../fixtures/plugins.js";
 import { announceSkip } from "../../fixtures/privileges.js";
 
 const canRun = canStartHostDouble();
