@@ -73,6 +73,9 @@ let
     wantedBy = [ "multi-user.target" ];
     wants = installers;
     after = installers;
+    # Restarted after the switch, with the new unit files, rather than stopped before it: an earlier version of this
+    # unit was required by every reader, and stopping that one would stop them all.
+    stopIfChanged = false;
     serviceConfig = {
       Type = "oneshot";
       RemainAfterExit = true;
