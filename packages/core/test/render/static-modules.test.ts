@@ -271,6 +271,38 @@ describe("static NixOS modules", () => {
     expect(defaults).toEqual({ uploadDirectory: SECRET_DIRS.upload, directory: SECRET_DIRS.installed });
   });
 
+  it("a generated machine gets one installer unit per planned secret file, wanted by and ordered before its readers", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    const out = await mkdtemp(join(dir, "deploy-"));
+    const plan = createPlan({
+      spec: {
+        name: "prod",
+        machines: [machine("box", "10.0.0.1")],
+        storage: { kind: "toystore" },
+        acme: { email: "ops@example.org", staging: true },
+        services: [{ name: "alpha", kind: "webapp", options: { domain: "alpha.example.org" } }],
+      },
+      registry,
+    });
+    await writeDeploymentDir(out, deploymentFiles(plan));
+    const machineFile = nixString(join(out, "machines/box.nix"));
+    const files = plan.machines[0]!.secretFiles;
+    expect(files.length).toBeGreaterThan(1);
+    const v = await evaluate(
+      [machineFile],
+      `c: builtins.mapAttrs (_: s: { inherit (s) wantedBy; before = s.before or [ ]; }) c.systemd.services`,
+    );
+    expect(v).toEqual({
+      ...Object.fromEntries(
+        files.map((f) => [
+          `fediversity-secret-${f.name}`,
+          { wantedBy: ["multi-user.target", ...f.neededBy], before: f.neededBy },
+        ]),
+      ),
+      "fediversity-secrets": { wantedBy: ["multi-user.target"], before: [] },
+    });
+  });
+
   it("the secrets module refuses a file name that cannot be part of a unit name", async (ctx) => {
     if (!hasNix) ctx.skip();
     const v = await evaluate(
