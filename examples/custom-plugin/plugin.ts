@@ -29,7 +29,14 @@ export const hello = defineService({
     buckets: [{ id: "uploads", public: true, cors: [{ allowedOrigins: ["*"], allowedMethods: ["GET"] }] }],
     secrets: [{ id: "htpasswd", generate: { kind: "import", description: "an htpasswd line for the /admin area" } }],
     secretFiles: [
-      { id: "htpasswd", owner: "nginx", neededBy: ["nginx.service"], content: { kind: "value", secret: "htpasswd" } },
+      // nginx reads an auth_basic_user_file on every request: nothing needs a restart when it changes
+      {
+        id: "htpasswd",
+        owner: "nginx",
+        neededBy: ["nginx.service"],
+        restartUnits: [],
+        content: { kind: "value", secret: "htpasswd" },
+      },
     ],
     domains: [o.domain],
     tcpPorts: [80, 443],

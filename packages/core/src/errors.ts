@@ -64,6 +64,11 @@ export const ERROR_CODES = {
   PREFLIGHT_FAILED: "Machines do not meet the plan's requirements.",
   /** A secret could not be generated, read or stored. */
   SECRET_FAILED: "A secret operation failed.",
+  /**
+   * After an upload, a secret file's installer unit failed on a machine (its readers were not restarted; the other
+   * files were installed), or the units that read the installed files did not restart; one issue per problem.
+   */
+  SECRET_ACTIVATION_FAILED: "Secret files could not be activated on a machine.",
   /** The `nixops4` binary is missing. */
   NIXOPS4_NOT_FOUND: "NixOps4 is not installed.",
   /** NixOps4 failed. */

@@ -10,4 +10,4 @@ export {
   type MastodonOptionsInput,
 } from "./options.js";
 export { mastodon } from "./plugin.js";
-export { MASTODON_SECRETS, MASTODON_USER, mastodonUnits, SETUP_UNIT } from "./requirements.js";
+export { MASTODON_SECRETS, MASTODON_USER, mastodonProcessUnits, mastodonUnits, SETUP_UNIT } from "./requirements.js";

@@ -45,6 +45,20 @@ export function streamingProcesses(options: MastodonOptions): number {
   return Math.max(1, Math.floor(options.resources.cpus) - 1);
 }
 
+/**
+ * The long-running Mastodon units (nixpkgs `mastodon.nix`: `mastodon-web`, `mastodon-sidekiq-all` — the module's
+ * default `sidekiqProcesses` — and `mastodon-streaming-<i>`). Each reads `/var/lib/mastodon/.secrets_env` (written by
+ * `mastodon-init-dirs` from the secret files) and `extraEnvFiles` through `EnvironmentFile=` when it starts, and keeps
+ * them: they restart when one of the instance's secret files changes.
+ */
+export function mastodonProcessUnits(options: MastodonOptions): string[] {
+  const streaming = Array.from(
+    { length: streamingProcesses(options) },
+    (_, i) => `mastodon-streaming-${i + 1}.service`,
+  );
+  return ["mastodon-web.service", "mastodon-sidekiq-all.service", ...streaming];
+}
+
 /** Every systemd unit (with `.service`) that reads the instance's environment files or secrets. */
 export function mastodonUnits(options: MastodonOptions): string[] {
   const streaming = Array.from(
@@ -65,13 +79,22 @@ export function mastodonUnits(options: MastodonOptions): string[] {
 /** What one Mastodon instance needs. */
 export function mastodonRequirements(options: MastodonOptions): ServiceRequirements {
   const s = MASTODON_SECRETS;
-  const valueFile = (id: string, neededBy: string[]): SecretFileNeed => ({
+  const processes = mastodonProcessUnits(options);
+  const valueFile = (id: string, neededBy: string[], restartUnits: string[], rerunUnits: string[]): SecretFileNeed => ({
     id,
     content: { kind: "value", secret: id },
     owner: MASTODON_USER,
     neededBy,
+    restartUnits,
+    rerunUnits,
   });
+  // Read by `mastodon-init-dirs` (a oneshot: `$(cat ...)` into /var/lib/mastodon/.secrets_env), which the processes
+  // read: it runs again and they restart.
   const initDirs = ["mastodon-init-dirs.service"];
+  const secretValue = (id: string) => valueFile(id, initDirs, processes, initDirs);
+  // `extraEnvFiles` is `EnvironmentFile=` of every unit but mastodon-init-dirs (mastodon-init-db, the processes,
+  // mastodon-media-auto-remove) and of the setup unit; the oneshots read it anew when they next run.
+  const envReaders = mastodonUnits(options).filter((u) => u !== "mastodon-init-dirs.service");
   const secrets: SecretNeed[] = [
     { id: s.secretKeyBase, generate: { kind: "random-hex", bytes: 64 } },
     { id: s.arDeterministicKey, generate: { kind: "random-alnum", length: 32 } },
@@ -79,10 +102,10 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
     { id: s.arPrimaryKey, generate: { kind: "random-alnum", length: 32 } },
   ];
   const secretFiles: SecretFileNeed[] = [
-    valueFile(s.secretKeyBase, initDirs),
-    valueFile(s.arDeterministicKey, initDirs),
-    valueFile(s.arKeyDerivationSalt, initDirs),
-    valueFile(s.arPrimaryKey, initDirs),
+    secretValue(s.secretKeyBase),
+    secretValue(s.arDeterministicKey),
+    secretValue(s.arKeyDerivationSalt),
+    secretValue(s.arPrimaryKey),
     {
       id: s.s3Env,
       content: {
@@ -93,13 +116,14 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
         },
       },
       owner: "root",
-      neededBy: mastodonUnits(options),
+      neededBy: envReaders,
+      restartUnits: processes,
     },
   ];
   const smtp = smtpPasswordSecret(options.smtp);
   if (smtp) {
     secrets.push(smtp);
-    secretFiles.push(valueFile(s.smtpPassword, initDirs));
+    secretFiles.push(secretValue(s.smtpPassword));
   }
   if (options.initialAdmin) {
     secrets.push(
@@ -108,7 +132,8 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
         `Password of the initial Mastodon owner '${options.initialAdmin.username}' on ${options.domain}`,
       ),
     );
-    secretFiles.push(valueFile(s.adminPassword, [`${SETUP_UNIT}.service`]));
+    // Read once by the setup unit (it sets the password when it creates the owner, then records a marker).
+    secretFiles.push(valueFile(s.adminPassword, [`${SETUP_UNIT}.service`], [], []));
   }
   return {
     cpus: options.resources.cpus,

@@ -53,17 +53,24 @@ describe("Mastodon in a plan", () => {
         AWS_SECRET_ACCESS_KEY: { secret: "social.s3-secret-key" },
       },
     });
-    expect(env.neededBy).toEqual(
-      expect.arrayContaining([
-        "mastodon-web.service",
-        "mastodon-sidekiq-all.service",
-        "mastodon-streaming-1.service",
-        "mastodon-init-dirs.service",
-      ]),
-    );
+    // nixpkgs mastodon.nix: extraEnvFiles is EnvironmentFile= of every unit but mastodon-init-dirs
+    expect(env.neededBy).toEqual([
+      "mastodon-fediversity-setup.service",
+      "mastodon-init-db.service",
+      "mastodon-media-auto-remove.service",
+      "mastodon-sidekiq-all.service",
+      "mastodon-streaming-1.service",
+      "mastodon-web.service",
+    ]);
+    // after a change only the long-running units restart (the oneshots read it when they next run)
+    const processes = ["mastodon-sidekiq-all.service", "mastodon-streaming-1.service", "mastodon-web.service"];
+    expect(env).toMatchObject({ restartUnits: processes, rerunUnits: [] });
+    // the value files are read by mastodon-init-dirs into .secrets_env: it runs again, the processes restart
     expect(files.get("social-secret-key-base")).toMatchObject({
       owner: "mastodon",
       neededBy: ["mastodon-init-dirs.service"],
+      rerunUnits: ["mastodon-init-dirs.service"],
+      restartUnits: processes,
     });
     expect(files.get("social-smtp-password")).toMatchObject({
       owner: "mastodon",
@@ -72,6 +79,8 @@ describe("Mastodon in a plan", () => {
     expect(files.get("social-admin-password")).toMatchObject({
       owner: "mastodon",
       neededBy: ["mastodon-fediversity-setup.service"],
+      restartUnits: [],
+      rerunUnits: [],
     });
   });
 

@@ -37,6 +37,8 @@ describe("PeerTube in a plan", () => {
       neededBy: ["peertube.service"],
     });
     expect(files.get("tube-env")).toMatchObject({ owner: "root", neededBy: ["peertube.service"] });
+    // every file is read by peertube.service when it starts (script `cat`, EnvironmentFile=): it restarts on a change
+    for (const f of files.values()) expect(f).toMatchObject({ restartUnits: ["peertube.service"], rerunUnits: [] });
     expect(files.get("tube-env")!.content).toEqual({
       kind: "env",
       entries: {

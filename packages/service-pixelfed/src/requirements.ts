@@ -28,6 +28,9 @@ export const PIXELFED_USER = "pixelfed";
 /** Name of the oneshot unit that creates the initial administrator. */
 export const ADMIN_UNIT = "pixelfed-fediversity-admin";
 
+/** nixpkgs' oneshot that builds Pixelfed's `.env` (with the secret file) and runs the migrations. */
+const SETUP_UNIT = "pixelfed-data-setup.service";
+
 /** What one Pixelfed instance needs. */
 export function pixelfedRequirements(options: PixelfedOptions): ServiceRequirements {
   const s = PIXELFED_SECRETS;
@@ -43,13 +46,17 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
     entries.MAIL_PASSWORD = { secret: s.smtpPassword };
   }
   const secretFiles: SecretFileNeed[] = [
-    // Read by systemd (LoadCredential, as root) for pixelfed-data-setup, which appends it to Pixelfed's .env: so it is
-    // written in phpdotenv's syntax (an imported SMTP password may hold any character).
+    // Read by systemd (LoadCredential, as root) for the oneshot pixelfed-data-setup, which appends it to Pixelfed's
+    // .env and caches the config (`config:cache`); phpfpm-pixelfed and pixelfed-horizon load that when they start
+    // (nixpkgs pixelfed.nix). After a change the setup runs again and both restart. Written in phpdotenv's syntax (an
+    // imported SMTP password may hold any character).
     {
       id: s.env,
       content: { kind: "env", format: "dotenv", entries },
       owner: "root",
-      neededBy: ["pixelfed-data-setup.service"],
+      neededBy: [SETUP_UNIT],
+      rerunUnits: [SETUP_UNIT],
+      restartUnits: ["phpfpm-pixelfed.service", "pixelfed-horizon.service"],
     },
   ];
   if (options.initialAdmin) {
@@ -64,6 +71,7 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
       content: { kind: "value", secret: s.adminPassword },
       owner: PIXELFED_USER,
       neededBy: [`${ADMIN_UNIT}.service`],
+      restartUnits: [], // read once, when the administrator is created
     });
   }
   return {

@@ -27,6 +27,11 @@ describe("Pixelfed in a plan", () => {
     const p = plan();
     const env = p.machines[0]!.secretFiles.find((f) => f.name === "photos-env")!;
     expect(env).toMatchObject({ owner: "root", mode: "0400", neededBy: ["pixelfed-data-setup.service"] });
+    // after a change the setup (LoadCredential, writes .env, config:cache) runs again and the processes restart
+    expect(env).toMatchObject({
+      rerunUnits: ["pixelfed-data-setup.service"],
+      restartUnits: ["phpfpm-pixelfed.service", "pixelfed-horizon.service"],
+    });
     expect(env.content).toEqual({
       kind: "env",
       format: "dotenv",
@@ -41,7 +46,12 @@ describe("Pixelfed in a plan", () => {
     expect(generate.get("photos.app-key")).toEqual({ kind: "random-alnum", length: 32 });
     expect(generate.get("photos.smtp-password")?.kind).toBe("import");
     const admin = p.machines[0]!.secretFiles.find((f) => f.name === "photos-admin-password")!;
-    expect(admin).toMatchObject({ owner: "pixelfed", neededBy: ["pixelfed-fediversity-admin.service"] });
+    expect(admin).toMatchObject({
+      owner: "pixelfed",
+      neededBy: ["pixelfed-fediversity-admin.service"],
+      restartUnits: [],
+      rerunUnits: [],
+    });
   });
 
   it("without a relay user, has no SMTP password anywhere", () => {

@@ -217,6 +217,8 @@ describe("secrets", () => {
         owner: "root",
         mode: "0400",
         neededBy: ["garage.service"],
+        restartUnits: ["garage.service"],
+        rerunUnits: [],
         content: {
           kind: "env",
           entries: {

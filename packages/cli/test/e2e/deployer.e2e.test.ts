@@ -111,9 +111,13 @@ fleetSuite("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage ad
     const machineNix = await readFile(join(fleet.dir, "deploy", "machines", "web1.nix"), "utf8");
     expect(machineNix).toContain('environmentFile = "/run/fediversity/secrets/alpha-env"');
 
-    // changed secret files are reinstalled and the units that read them restarted
+    // changed secret files are reinstalled (each by its own unit) and the running unit that reads them restarted
     expect(await fleet.hosts.web1.systemctlCalls()).toEqual(
-      expect.arrayContaining(["restart fediversity-secrets.service", "try-restart probeapp.service"]),
+      expect.arrayContaining([
+        "restart fediversity-secret-alpha-env.service",
+        "restart fediversity-secrets.service",
+        "restart probeapp.service",
+      ]),
     );
     // long steps report progress per machine
     const uploads = events.flatMap((e) =>
@@ -187,7 +191,11 @@ fleetSuite("fedi apply on a loopback fleet (real sshd, NixOps4 double, Garage ad
     expect(again.steps.find((s) => s.step === "upload")!.status).toBe("skipped");
     // the upload happened in the failed run: this run still reinstalls it and restarts the unit that reads it
     expect((await fleet.hosts.web1.systemctlCalls()).slice(restarts)).toEqual(
-      expect.arrayContaining(["restart fediversity-secrets.service", "try-restart probeapp.service"]),
+      expect.arrayContaining([
+        "restart fediversity-secret-alpha-env.service",
+        "restart fediversity-secrets.service",
+        "restart probeapp.service",
+      ]),
     );
     expect(again.steps.find((s) => s.step === "nixops4")!.status).toBe("done");
     const done = await fleet.state.read("e2e");

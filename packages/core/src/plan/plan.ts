@@ -598,10 +598,23 @@ function secretFiles(
       owner: f.owner,
       ...(f.group ? { group: f.group } : {}),
       mode: f.mode ?? "0400",
-      neededBy: [...f.neededBy].sort(cmp),
+      neededBy: units(who, f.id, "neededBy", f.neededBy),
       declaredBy: owner,
+      restartUnits: units(who, f.id, "restartUnits", f.restartUnits ?? f.neededBy),
+      rerunUnits: units(who, f.id, "rerunUnits", f.rerunUnits ?? []),
     };
   });
+}
+
+/** What a systemd unit name looks like (systemd.unit(5): letters, digits, `:-_.\\@`, and a unit type suffix). */
+const UNIT_NAME = /^[A-Za-z0-9:@._-]+\.(service|socket|target|timer|path|mount)$/;
+
+/** A secret file's unit list, each once and sorted; a name that is not a systemd unit name breaks the contract. */
+function units(who: string, file: string, field: string, names: readonly string[]): string[] {
+  for (const n of names)
+    if (typeof n !== "string" || !UNIT_NAME.test(n))
+      throw contract(who, `secret file '${file}' names '${n}' in ${field}, which is not a systemd unit name`);
+  return [...new Set(names)].sort(cmp);
 }
 
 function checkRequirements(req: ServiceRequirements, who: string): void {

@@ -30,6 +30,10 @@ export interface PlannedSecretFile extends SecretFile {
   path: string;
   /** Who declared it: an instance name, or `storage`. */
   declaredBy: string;
+  /** Units restarted (when running) after the file changed, sorted (the plugin's `restartUnits`, else `neededBy`). */
+  restartUnits: string[];
+  /** Oneshot units run again after the file changed, sorted. */
+  rerunUnits: string[];
 }
 
 /** One machine in the plan. */

@@ -66,8 +66,22 @@ export interface SecretFileNeed {
   group?: string;
   /** Mode, default `"0400"`. */
   mode?: "0400" | "0440";
-  /** systemd units (with `.service`) that read the file: the installer runs before them. */
+  /**
+   * systemd units (with `.service`) that read the file when they start: the file's installer unit runs before them
+   * (`Wants=` + `After=`; restarting the installer restarts none of them).
+   */
   neededBy: string[];
+  /**
+   * Long-running units that keep what they read from the file (its values in their environment or memory, directly
+   * or through a file that a setup unit derives from it): restarted, when running, after the file changed. Default:
+   * `neededBy`; `[]` when no running unit keeps it (e.g. a password read once by a oneshot unit).
+   */
+  restartUnits?: string[];
+  /**
+   * Oneshot units that derive something from the file (e.g. write an environment file from it): run again after the
+   * file changed, together with `restartUnits` (which should be ordered after them). Default: none.
+   */
+  rerunUnits?: string[];
 }
 
 /** What a service instance needs from its machine and from the planner. */

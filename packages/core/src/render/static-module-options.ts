@@ -75,8 +75,10 @@ export function staticModuleDefinitions(
   }
 
   if (secretFiles.length > 0) {
-    define(secretsBy, "list", ["systemd", "tmpfiles", "rules"]);
+    define(secretsBy, "list", ["assertions"], ["systemd", "tmpfiles", "rules"]);
     define(secretsBy, "subtree", ["systemd", "services", SECRETS_INSTALLER_UNIT]);
+    // one installer unit per file (`fediversity-secret-<name>.service`)
+    for (const f of secretFiles) define(secretsBy, "subtree", ["systemd", "services", `fediversity-secret-${f.name}`]);
   }
   return out;
 }

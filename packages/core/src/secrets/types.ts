@@ -97,6 +97,19 @@ export interface SecretFile {
   group?: string;
   /** File mode as an octal string. Default `"0400"`. */
   mode?: "0400" | "0440";
-  /** systemd units that need the file: the installer runs before them. */
+  /**
+   * systemd units that read the file when they start: each wants the file's installer unit
+   * (`fediversity-secret-<name>.service`) and starts after it, without being restarted by it.
+   */
   neededBy: string[];
+  /**
+   * Long-running units that keep what they read (directly or through a file a setup unit derives from it): restarted,
+   * when running, after the file changed. Default: `neededBy`.
+   */
+  restartUnits?: string[];
+  /**
+   * Oneshot units that derive something from the file (e.g. an environment file they write): run again after the file
+   * changed, together with `restartUnits` (which are ordered after them). Default: none.
+   */
+  rerunUnits?: string[];
 }

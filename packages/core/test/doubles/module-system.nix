@@ -12,7 +12,7 @@
 #   submodule's defaults, other values must be equal; each value is checked against its type;
 # - paths no option declares (everything of NixOS outside fediversity.*) merge the same way without a type:
 #   attribute sets per name, lists concatenated, other values equal. Nothing of NixOS itself is evaluated.
-# - `lib.escapeShellArg` quotes as lib/strings.nix does.
+# - `lib.escapeShellArg` quotes as lib/strings.nix does; `lib.mapAttrs'`/`lib.nameValuePair` as lib/attrsets.nix.
 { modules, pkgs ? { } }:
 let
   inherit (builtins)
@@ -107,6 +107,9 @@ let
     concatStringsSep = builtins.concatStringsSep;
     concatMapStringsSep = sep: f: l: builtins.concatStringsSep sep (map f l);
     mapAttrsToList = f: a: map (n: f n a.${n}) (attrNames a);
+    # lib/attrsets.nix: `nameValuePair` and `mapAttrs'` (a function returning { name, value } per attribute).
+    nameValuePair = name: value: { inherit name value; };
+    mapAttrs' = f: a: listToAttrs (map (n: f n a.${n}) (attrNames a));
     escapeShellArg =
       arg:
       let

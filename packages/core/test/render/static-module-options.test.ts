@@ -60,6 +60,8 @@ const FILE: PlannedSecretFile = {
   owner: "web",
   mode: "0400",
   neededBy: ["web.service"],
+  restartUnits: ["web.service"],
+  rerunUnits: [],
   declaredBy: "web",
 };
 

@@ -2,7 +2,7 @@
 // Nix, and — evaluated by the real nix-instantiate with the module-system double (test/doubles/module-system.nix)
 // on a generated machine module — they set the NixOS options a deployable machine needs.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -218,41 +218,149 @@ describe("static NixOS modules", () => {
     if (!hasNix) ctx.skip();
   });
 
-  it("the secrets module keeps its options, defaults and service; its script installs and prunes files", async (ctx) => {
+  it("the secrets module keeps its options and defaults; one installer unit per file, ordered before its readers", async (ctx) => {
     if (!hasNix) ctx.skip();
-    const upload = join(dir, "upload");
-    const installed = join(dir, "installed");
-    await mkdir(upload, { recursive: true });
-    await mkdir(installed, { recursive: true });
-    await writeFile(join(upload, "app-env"), "A=1\n");
-    await writeFile(join(installed, "stale"), "old\n");
     const v = await evaluate(
       [
         nixString(join(REPO_NIX, "fediversity-secrets.nix")),
-        `{ fediversity.secrets = { uploadDirectory = ${nixString(upload)}; directory = ${nixString(installed)}; files."app-env" = { owner = "root"; mode = "0440"; neededBy = [ "app.service" "web.service" ]; }; }; }`,
+        `{ fediversity.secrets.files = { "app-env" = { owner = "root"; mode = "0440"; neededBy = [ "app.service" "web.service" ]; }; "db-key" = { owner = "db"; neededBy = [ "db.service" ]; }; }; }`,
       ],
-      `c: { files = c.fediversity.secrets.files; service = c.systemd.services.fediversity-secrets; rules = c.systemd.tmpfiles.rules; }`,
+      `c: { files = c.fediversity.secrets.files; services = c.systemd.services; rules = c.systemd.tmpfiles.rules; assertions = c.assertions; }`,
     );
     expect(v.files).toEqual({
       "app-env": { owner: "root", group: "root", mode: "0440", neededBy: ["app.service", "web.service"] },
+      "db-key": { owner: "db", group: "root", mode: "0400", neededBy: ["db.service"] },
     });
-    expect(v.service).toMatchObject({
-      wantedBy: ["multi-user.target"],
+    expect(Object.keys(v.services).sort()).toEqual([
+      "fediversity-secret-app-env",
+      "fediversity-secret-db-key",
+      "fediversity-secrets",
+    ]);
+    // each file's unit: started at boot and by each reader (Wants=), ordered before the readers (After= on their
+    // side), and bound to none of them: no requiredBy/requires/bindsTo/partOf, so restarting it restarts nothing
+    const app = v.services["fediversity-secret-app-env"];
+    expect(app).toMatchObject({
+      wantedBy: ["multi-user.target", "app.service", "web.service"],
       before: ["app.service", "web.service"],
-      requiredBy: ["app.service", "web.service"],
+      after: ["local-fs.target", "systemd-tmpfiles-setup.service"],
       serviceConfig: { Type: "oneshot", RemainAfterExit: true },
       path: ["/nix/store/coreutils"],
     });
-    expect(v.rules).toEqual([`d ${upload} 0700 root root -`]);
-    await run("bash", ["-c", v.service.script]);
-    expect(await readFile(join(installed, "app-env"), "utf8")).toBe("A=1\n");
-    expect((await stat(join(installed, "app-env"))).mode & 0o777).toBe(0o440);
-    await expect(stat(join(installed, "stale"))).rejects.toThrow();
+    expect(v.services["fediversity-secret-db-key"]).toMatchObject({
+      wantedBy: ["multi-user.target", "db.service"],
+      before: ["db.service"],
+    });
+    // the cleanup unit runs after every installer, and a failed installer does not stop it (Wants=, not Requires=)
+    expect(v.services["fediversity-secrets"]).toMatchObject({
+      wantedBy: ["multi-user.target"],
+      wants: ["fediversity-secret-app-env.service", "fediversity-secret-db-key.service"],
+      after: ["fediversity-secret-app-env.service", "fediversity-secret-db-key.service"],
+      serviceConfig: { Type: "oneshot", RemainAfterExit: true },
+    });
+    for (const unit of Object.values(v.services) as Array<Record<string, unknown>>) {
+      for (const binding of ["requiredBy", "requires", "bindsTo", "partOf", "upheldBy", "requisite"])
+        expect(unit[binding]).toBeUndefined();
+    }
+    expect(v.rules).toEqual([`d ${SECRET_DIRS.upload} 0700 root root -`]);
+    expect(v.assertions.map((a: { assertion: boolean }) => a.assertion)).toEqual([true, true]);
     // the defaults are the folders the SDK uploads to and the services read from
     const defaults = await evaluate(
       [nixString(join(REPO_NIX, "fediversity-secrets.nix"))],
       `c: { inherit (c.fediversity.secrets) uploadDirectory directory; }`,
     );
     expect(defaults).toEqual({ uploadDirectory: SECRET_DIRS.upload, directory: SECRET_DIRS.installed });
+  });
+
+  it("a generated machine gets one installer unit per planned secret file, wanted by and ordered before its readers", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    const out = await mkdtemp(join(dir, "deploy-"));
+    const plan = createPlan({
+      spec: {
+        name: "prod",
+        machines: [machine("box", "10.0.0.1")],
+        storage: { kind: "toystore" },
+        acme: { email: "ops@example.org", staging: true },
+        services: [{ name: "alpha", kind: "webapp", options: { domain: "alpha.example.org" } }],
+      },
+      registry,
+    });
+    await writeDeploymentDir(out, deploymentFiles(plan));
+    const machineFile = nixString(join(out, "machines/box.nix"));
+    const files = plan.machines[0]!.secretFiles;
+    expect(files.length).toBeGreaterThan(1);
+    const v = await evaluate(
+      [machineFile],
+      `c: builtins.mapAttrs (_: s: { inherit (s) wantedBy; before = s.before or [ ]; }) c.systemd.services`,
+    );
+    expect(v).toEqual({
+      ...Object.fromEntries(
+        files.map((f) => [
+          `fediversity-secret-${f.name}`,
+          { wantedBy: ["multi-user.target", ...f.neededBy], before: f.neededBy },
+        ]),
+      ),
+      "fediversity-secrets": { wantedBy: ["multi-user.target"], before: [] },
+    });
+  });
+
+  it("the secrets module refuses a file name that cannot be part of a unit name", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    const v = await evaluate(
+      [
+        nixString(join(REPO_NIX, "fediversity-secrets.nix")),
+        `{ fediversity.secrets.files."A b" = { owner = "root"; }; }`,
+      ],
+      `c: c.assertions`,
+    );
+    expect(v).toEqual([
+      { assertion: false, message: 'fediversity.secrets.files."A b": a file name must match [a-z0-9][a-z0-9._-]*.' },
+    ]);
+  });
+
+  it("each installer script installs its own file: a missing file or owner fails only that file's unit; cleanup prunes", async (ctx) => {
+    if (!hasNix) ctx.skip();
+    const root = await mkdtemp(join(dir, "root-"));
+    const upload = join(root, "var/lib/fediversity/secrets");
+    const installed = join(root, "run/fediversity/secrets");
+    await mkdir(upload, { recursive: true });
+    await mkdir(installed, { recursive: true });
+    await writeFile(join(upload, "app-env"), "A=1\n");
+    await writeFile(join(upload, "bad-owner"), "B=2\n");
+    // "gone" was never uploaded; "stale" and a temporary file are left from earlier
+    await writeFile(join(installed, "stale"), "old\n");
+    await writeFile(join(installed, "app-env.tmp"), "half\n");
+    await writeFile(join(installed, "gone"), "previous\n");
+    const v = await evaluate(
+      [
+        nixString(join(REPO_NIX, "fediversity-secrets.nix")),
+        `{ fediversity.secrets = { uploadDirectory = ${nixString(upload)}; directory = ${nixString(installed)}; files = {
+          "app-env" = { owner = "root"; mode = "0440"; neededBy = [ "app.service" ]; };
+          "gone" = { owner = "root"; neededBy = [ "gone.service" ]; };
+          "bad-owner" = { owner = "no-such-user-fedi"; neededBy = [ "other.service" ]; };
+        }; }; }`,
+      ],
+      `c: builtins.mapAttrs (_: s: s.script) c.systemd.services`,
+    );
+    const runScript = async (unit: string) => {
+      try {
+        await run("bash", ["-c", v[unit]]);
+        return "ok";
+      } catch {
+        return "failed";
+      }
+    };
+    // systemd starts the installers independently; their results do not depend on each other or on their order
+    expect({
+      gone: await runScript("fediversity-secret-gone"),
+      badOwner: await runScript("fediversity-secret-bad-owner"),
+      app: await runScript("fediversity-secret-app-env"),
+    }).toEqual({ gone: "failed", badOwner: "failed", app: "ok" });
+    expect(await readFile(join(installed, "app-env"), "utf8")).toBe("A=1\n");
+    expect((await stat(join(installed, "app-env"))).mode & 0o777).toBe(0o440);
+    // a failed install leaves the earlier file as it was and no temporary file
+    expect(await readFile(join(installed, "gone"), "utf8")).toBe("previous\n");
+    await expect(stat(join(installed, "bad-owner"))).rejects.toThrow();
+    expect(await runScript("fediversity-secrets")).toBe("ok");
+    expect((await readdir(installed)).sort()).toEqual(["app-env", "gone"]);
   });
 });
