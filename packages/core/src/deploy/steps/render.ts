@@ -1,3 +1,4 @@
+import { readNixosImports } from "../../imports/read.js";
 import { prepareDeploymentRepo } from "../../nixops4/index.js";
 import { renderDeployment } from "../../render/render-deployment.js";
 import type { ApplyStepDefinition } from "./context.js";
@@ -14,9 +15,16 @@ export const renderStep: ApplyStepDefinition = {
   resumable: false,
   async run(ctx) {
     const { plan, options: o } = ctx;
+    // the config's folder guards the deployment directory only when given; imports are read from the working
+    // directory otherwise (DeployerOptions.configDir's default)
+    const imports =
+      o.configDir === undefined && plan.machines.some((m) => m.nixosImports.length > 0)
+        ? await readNixosImports(plan, process.cwd())
+        : undefined;
     const written = await renderDeployment(plan, {
       dir: o.deployDir,
-      configDir: o.configDir ?? process.cwd(),
+      ...(o.configDir !== undefined ? { configDir: o.configDir } : {}),
+      ...(imports !== undefined ? { imports } : {}),
       stateDir: o.state.dir,
       ...(o.secrets.dir !== undefined ? { secretsDir: o.secrets.dir } : {}),
       ...(o.ssh?.defaultIdentityFile ? { defaultIdentityFile: o.ssh.defaultIdentityFile } : {}),
