@@ -49,7 +49,10 @@ describe.each(EXAMPLE_NAMES)("fedi plan on examples/%s", (example) => {
 
   it("writes every file it reports, plan.json equal to the printed plan, and every .nix file parses", async () => {
     const files = await listFiles(out);
-    expect(files).toEqual([...output.files.written].sort());
+    // the files it reports, and the manifest listing exactly them with their hashes
+    expect(files).toEqual([".fedi-manifest.json", ...output.files.written].sort());
+    const manifest = JSON.parse(await readFile(join(out, ".fedi-manifest.json"), "utf8"));
+    expect(Object.keys(manifest.files).sort()).toEqual([...output.files.written].sort());
     expect(files).toEqual(
       expect.arrayContaining([
         "flake.nix",

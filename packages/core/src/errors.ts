@@ -44,6 +44,15 @@ export const ERROR_CODES = {
   STATE_INVALID: "The state file is invalid.",
   /** Another run holds the state lock. */
   STATE_LOCKED: "Another run holds the state lock.",
+  /**
+   * The deployment directory holds a file the SDK did not write where it must write one (each issue names the file,
+   * code `FOREIGN_FILE`); nothing was written.
+   */
+  DEPLOY_DIR_FOREIGN_FILE: "The deployment directory holds a file the SDK did not write.",
+  /** A file the SDK wrote into the deployment directory was edited since (issue code `EDITED`); nothing was written. */
+  DEPLOY_DIR_EDITED: "A generated file in the deployment directory was edited.",
+  /** The deployment directory is, contains or lies inside the config's folder, the state folder or the secret store. */
+  DEPLOY_DIR_OVERLAP: "The deployment directory overlaps a folder it must stay out of.",
   /** A file could not be written. */
   IO_FAILED: "A file operation failed.",
   /** The SSH host key offered by a machine is not the pinned one. */

@@ -2,12 +2,29 @@ import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { FediError, writeFileAtomic } from "@fediversity/core";
 import { CONFIG_FILE_NAMES } from "../config/find.js";
+import { ensureGitignore } from "../init/gitignore.js";
 import { initConfigTemplate } from "../init/template.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath } from "../workflow/plan-deployment.js";
 import type { Command } from "./types.js";
 
-/** `fedi init`: writes a commented starting config. */
+/**
+ * The steps after `fedi init`, in the order docs/operations.md ("First deployment") gives them: each command with
+ * what it does. `machine` is the template's machine.
+ */
+export function initNextSteps(machine: string): Array<{ command: string; what: string }> {
+  return [
+    {
+      command: `fedi adopt ${machine}`,
+      what: `reads what the machine must keep; writes machines/${machine}/hardware-configuration.nix`,
+    },
+    { command: "fedi validate", what: "checks the config: every problem at once" },
+    { command: "fedi plan", what: "writes the deployment directory deploy/" },
+    { command: "fedi apply", what: "applies it to the machine and verifies the services" },
+  ];
+}
+
+/** `fedi init`: writes a commented starting config and a `.gitignore` that keeps secrets out of version control. */
 export const initCommand: Command = {
   name: "init",
   summary: "write a commented fedi.config.ts for one machine running Garage, Mastodon, Pixelfed and PeerTube",
@@ -15,7 +32,9 @@ export const initCommand: Command = {
   description: [
     "Writes fedi.config.ts into DIR (default: the current directory): one machine that runs a single-node Garage and",
     "Mastodon, Pixelfed and PeerTube. Replace the address, SSH host key, domains and e-mail addresses with yours,",
-    "then run `fedi validate` and `fedi plan`. An existing config is never overwritten without --force.",
+    "then run `fedi adopt`, `fedi validate`, `fedi plan` and `fedi apply`. An existing config is never overwritten",
+    "without --force. Also writes DIR/.gitignore keeping .fedi/secrets/, the state lock, temporary files and deploy/",
+    "out of version control; an existing .gitignore gets only the missing lines appended (never replaced).",
   ].join("\n"),
   options: {
     dir: {
@@ -56,16 +75,36 @@ export const initCommand: Command = {
       }
     }
     await writeFileAtomic(path, initConfigTemplate());
+    const ignore = await ensureGitignore(dir);
     const shown = displayPath(ctx.io.cwd, path);
+    const ignoreShown = displayPath(ctx.io.cwd, join(dir, ".gitignore"));
     const cd = displayPath(ctx.io.cwd, dir);
+    const ignoreLines =
+      ignore.action === "written"
+        ? [`${ctx.out.green("✓")} Wrote ${ignoreShown} (keeps .fedi/secrets/ out of version control)`]
+        : ignore.action === "appended"
+          ? [`${ctx.out.green("✓")} Added ${ignore.lines.length - 1} line(s) to ${ignoreShown}`]
+          : ignore.action === "unchanged"
+            ? [`${ctx.out.green("✓")} ${ignoreShown} already keeps secrets out`]
+            : [
+                `${ignoreShown} is not a regular file; add these lines to your git ignore rules yourself:`,
+                ...ignore.lines.map((line) => `    ${line}`),
+              ];
+    const steps = initNextSteps("fedi01");
     ctx.io.stdout.write(
       [
         `${ctx.out.green("✓")} Wrote ${shown}`,
+        ...ignoreLines,
         "",
-        "Next:",
-        `  1. Edit ${shown}: the machine's address and SSH host key, the domains and the e-mail addresses.`,
-        `  2. ${cd === "." ? "" : `cd ${cd} && `}fedi validate`,
-        "  3. fedi plan          (writes deploy/; add .fedi/ and deploy/ to version control as you see fit)",
+        'Next (see docs/operations.md, "First deployment"):',
+        `  1. Edit ${shown}: the machine's address and SSH host key (\`fedi keyscan ADDRESS\`), the domains and the e-mail addresses.`,
+        ...steps.map(
+          (s, i) =>
+            `  ${i + 2}. ${i === 0 && cd !== "." ? `cd ${cd} && ` : ""}${s.command.padEnd(18)} ${ctx.out.dim(s.what)}`,
+        ),
+        "",
+        "Commit fedi.config.ts, machines/ and .fedi/state.json (it holds no secret; placement sticks to it). Never",
+        "commit .fedi/secrets/: back it up instead.",
         "",
       ].join("\n"),
     );

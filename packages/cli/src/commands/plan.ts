@@ -6,6 +6,7 @@ import {
   ALLOW_MOVES_OPTION,
   CONFIG_OPTION,
   loadFromFlags,
+  OVERWRITE_EDITED_OPTION,
   planLoaded,
   STATE_OPTION,
   stringFlag,
@@ -17,13 +18,16 @@ import type { Command } from "./types.js";
 export const planCommand: Command = {
   name: "plan",
   summary: "plan the deployment and write its NixOS/NixOps4 files",
-  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--json]",
+  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--overwrite-edited] [--json]",
   description: [
     "Validates the config, places every service instance on a machine (sticking to where the last apply put it),",
     "allocates buckets, S3 keys, secrets, ports and domains, and compares the result with the last apply",
     "(<state>/state.json). Prints machines with their instances and resource use, buckets, keys, secret names and the",
     "changes, then writes the deployment directory (flake.nix, deployment.nix, machines/*.nix, plan.json); files",
     "whose content did not change are left untouched. Secret values never appear in the output or the files.",
+    "The deployment directory belongs to the SDK: it records what it wrote in .fedi-manifest.json, never replaces or",
+    "removes another file (DEPLOY_DIR_FOREIGN_FILE), refuses a generated file edited since (DEPLOY_DIR_EDITED, unless",
+    "--overwrite-edited), and must not be, contain or lie in the config's folder or the state folder (DEPLOY_DIR_OVERLAP).",
     "",
     "With --json, stdout carries only a JSON object (schema: @fediversity/cli/schema/plan-output.schema.json);",
     'progress still goes to stderr. On failure the JSON is {"error": {code, message, hint?, issues}}.',
@@ -38,6 +42,7 @@ export const planCommand: Command = {
     },
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
+    "overwrite-edited": OVERWRITE_EDITED_OPTION,
     json: { type: "boolean", description: "print the plan as JSON on stdout (for scripts) instead of the summary" },
   },
   examples: [
@@ -59,10 +64,19 @@ export const planCommand: Command = {
     // The state read and the files written belong together: no apply (or other plan) runs in between.
     const { planned, report } = await withStateLock(loaded.stateDir, "fedi plan", async () => {
       const planned = await planLoaded(ctx, loaded);
-      return {
-        planned,
-        report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports),
-      };
+      const report = await writeDeployment(
+        planned.plan,
+        {
+          outDir,
+          configDir: loaded.config.dir,
+          stateDir: loaded.stateDir,
+          imports: planned.imports,
+          overwriteEdited: ctx.flags["overwrite-edited"] === true,
+        },
+        cwd,
+        ctx.events,
+      );
+      return { planned, report };
     });
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {

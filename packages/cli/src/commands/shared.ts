@@ -31,6 +31,12 @@ export const ALLOW_MOVES_OPTION = {
   description: "let instances move to another machine when they no longer fit where they are (moves their data)",
 } as const satisfies OptionSpec;
 
+/** `--overwrite-edited`, shared by the commands that write the deployment directory. */
+export const OVERWRITE_EDITED_OPTION = {
+  type: "boolean",
+  description: "replace generated files in the deployment directory that were edited since the SDK wrote them",
+} as const satisfies OptionSpec;
+
 /** A string flag's value, if given. */
 export function stringFlag(
   flags: Readonly<Record<string, string | boolean | undefined>>,
@@ -116,6 +122,7 @@ export function deployerFor(ctx: CommandContext, loaded: LoadedWithState): Deplo
     state: new StateStore(loaded.stateDir),
     secrets: secretStoreFor(loaded.stateDir),
     events: ctx.events,
+    overwriteEdited: ctx.flags["overwrite-edited"] === true,
     ...(nixops4 ? { nixops4: { binary: nixops4 } } : {}),
   });
 }

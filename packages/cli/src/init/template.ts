@@ -10,7 +10,7 @@ export function initConfigTemplate(): string {
 // 1. Replace every example value (address, host key, domains, e-mail addresses) with yours.
 // 2. Run \`fedi adopt fedi01\` (for each machine): it reads from the machine what its new configuration must keep
 //    and prints the lines marked "fedi adopt" below, with the machine's values; put them in (uncommented).
-// 3. Run \`fedi validate\`, then \`fedi plan\`.
+// 3. Run \`fedi validate\`, \`fedi plan\`, then \`fedi apply\` (docs/operations.md, "First deployment").
 import { defineDeployment } from "@fediversity/cli";
 
 export default defineDeployment({

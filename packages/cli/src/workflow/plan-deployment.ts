@@ -2,17 +2,15 @@ import { join, resolve } from "node:path";
 import {
   createPlan,
   type DeploymentState,
-  deploymentFiles,
   type FediEvents,
-  machineImportCopies,
   type NixosImports,
   type Plan,
   type PluginRegistry,
   readNixosImports,
+  renderDeployment,
   StateStore,
   validateSpec,
   type WriteReport,
-  writeDeploymentDir,
 } from "@fediversity/core";
 import { findConfigFile } from "../config/find.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
@@ -113,28 +111,45 @@ export async function planDeployment(input: PlanDeploymentInput): Promise<Planne
   return { plan, state, stateFile: store.path, imports };
 }
 
+/** Where {@link writeDeployment} writes and which folders it must stay out of. */
+export interface WriteDeploymentTarget {
+  /** The deployment directory. */
+  outDir: string;
+  /** The config's folder (imports are read from it when `imports` is not given). */
+  configDir: string;
+  /** The state folder (its `secrets/` is the secret store). */
+  stateDir: string;
+  /** The imported module files as read for the plan. */
+  imports?: NixosImports;
+  /** Replace generated files that were edited since (`--overwrite-edited`). */
+  overwriteEdited?: boolean;
+}
+
 /**
- * Writes the deployment directory of a plan (changed files only), with copies of the imported module files (as read
- * for the plan, or read again from `configDir`); reports the step `render` and `render.written`.
+ * Writes the complete deployment directory of a plan with `renderDeployment` (changed files only, only the SDK's
+ * own files replaced, kept out of the config's folder, the state folder and the secret store); reports the step
+ * `render` and `render.written`.
  */
 export async function writeDeployment(
   plan: Plan,
-  outDir: string,
+  target: WriteDeploymentTarget,
   cwd: string,
   events?: FediEvents,
-  configDir: string = cwd,
-  imports?: NixosImports,
 ): Promise<WriteReport> {
+  const { outDir } = target;
   const report = await step(
     events,
     "render",
     "Writing the deployment files",
-    async () => {
-      const files = deploymentFiles(plan);
-      const read = imports ?? (await readNixosImports(plan, configDir));
-      for (const [path, text] of machineImportCopies(plan, read)) files.set(path, text);
-      return writeDeploymentDir(outDir, files);
-    },
+    () =>
+      renderDeployment(plan, {
+        dir: outDir,
+        configDir: target.configDir,
+        stateDir: target.stateDir,
+        secretsDir: join(target.stateDir, "secrets"),
+        ...(target.imports !== undefined ? { imports: target.imports } : {}),
+        overwriteEdited: target.overwriteEdited === true,
+      }),
     (r) =>
       `Wrote ${displayPath(cwd, outDir)}: ${r.written.length} written, ${r.unchanged.length} unchanged${r.removed.length ? `, ${r.removed.length} removed` : ""}`,
   );

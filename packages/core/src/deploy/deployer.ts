@@ -4,6 +4,7 @@ import { MachinePool, preflight } from "../machine/index.js";
 import { hashOf } from "../plan/allocate.js";
 import { diffAgainstState } from "../plan/diff.js";
 import type { Plan } from "../plan/types.js";
+import { checkDeploymentDirLocation } from "../render/location.js";
 import { type Redact, redactor } from "../secrets/index.js";
 import { stateFromPlan } from "../state/from-plan.js";
 import { ownValue } from "../util/own.js";
@@ -60,6 +61,12 @@ export class Deployer {
     // The lock names this run to another that finds it taken.
     const lockOptions = { command: `apply ${plan.deployment.name}` };
     try {
+      // Cheap and local: a deployment directory that would take in the config, the state or the secrets stops here.
+      await checkDeploymentDirLocation(o.deployDir, {
+        configDir: o.configDir,
+        stateDir: o.state.dir,
+        secretsDir: o.secrets.dir,
+      });
       await o.state.withLock(async () => {
         const prev = await o.state.read(plan.deployment.name);
         const current: Plan = { ...plan, diff: diffAgainstState(plan, prev) };

@@ -32,8 +32,13 @@ export interface DeployerOptions {
   registry: PluginRegistry;
   /** Where the deployment directory is written (a git repository NixOps4 reads). */
   deployDir: string;
-  /** Folder that relative paths in the spec (`machines[].nixosImports`) start from. Default: the working directory. */
+  /**
+   * Folder that relative paths in the spec (`machines[].nixosImports`) start from. Default: the working directory.
+   * The deployment directory must not be or contain it (nor the state folder or a file secret store's folder).
+   */
   configDir?: string;
+  /** Let the render step replace generated files someone edited since the SDK wrote them (default false: refused). */
+  overwriteEdited?: boolean;
   /** The state folder. */
   state: StateStore;
   /** Where secret values live. */

@@ -1,6 +1,9 @@
+import { FediError } from "../errors.js";
+import type { NixosImports } from "../imports/read.js";
 import { type NixInput, nix, printNixFile } from "../nix/index.js";
 import { nixops4Ssh } from "../nixops4/ssh-options.js";
 import type { Plan, PlannedMachine } from "../plan/types.js";
+import { machineImportCopies } from "./machine-imports.js";
 import { staticNixModules } from "./static-modules.js";
 
 /**
@@ -20,22 +23,41 @@ export function machineFile(machine: string): string {
 export interface DeploymentFilesOptions {
   /** Identity file NixOps4's ssh uses for machines without `ssh.identityFile` (the Deployer's `ssh.defaultIdentityFile`). */
   defaultIdentityFile?: string;
+  /**
+   * The machines' imported module files as read for the plan (`readNixosImports`); their copies are added to the
+   * files. Required when a machine of the plan imports files: without them the folder would be incomplete.
+   */
+  imports?: NixosImports;
 }
 
 /**
  * The files of a deployment directory for a plan, by relative path: `flake.nix`, `deployment.nix`,
  * `machines/<name>.nix`, the SDK's static modules (`nix/fediversity-base.nix`, `nix/fediversity-secrets.nix`, read
- * from the package) and `plan.json`. Deterministic; the imported module files are added by the caller
- * (see {@link readMachineImports}).
- * @throws FediError `SPEC_INVALID` when a machine's SSH settings cannot be passed to NixOps4 (see {@link nixops4Ssh}).
+ * from the package), `plan.json` and the copies of the machines' imported module files (from `options.imports`).
+ * Deterministic. To write them, use {@link renderDeployment}, which also reads the imports.
+ * @throws FediError `USAGE` when a machine imports files and `options.imports` is missing, `MACHINE_IMPORT_INVALID`
+ *   when an imported file is unusable or changed since the plan, `SPEC_INVALID` when a machine's SSH settings
+ *   cannot be passed to NixOps4 (see {@link nixops4Ssh}).
  */
 export function deploymentFiles(plan: Plan, options: DeploymentFilesOptions = {}): Map<string, string> {
+  const importing = plan.machines.findIndex((m) => m.nixosImports.length > 0);
+  if (importing >= 0 && options.imports === undefined) {
+    throw new FediError(
+      "USAGE",
+      `deploymentFiles: machine '${plan.machines[importing]!.name}' imports files (nixosImports) and options.imports is missing; the deployment would be incomplete.`,
+      {
+        hint: "Use renderDeployment(plan, { dir, configDir }), or pass the imports read for the plan (readNixosImports).",
+      },
+    );
+  }
   const files = new Map<string, string>();
   files.set("flake.nix", flakeFile(plan));
   files.set("deployment.nix", deploymentModule(plan, options));
   for (const [path, text] of staticNixModules()) files.set(path, text);
   for (const m of plan.machines) files.set(machineFile(m.name), m.nixosModule);
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
+  if (options.imports !== undefined)
+    for (const [path, text] of machineImportCopies(plan, options.imports)) files.set(path, text);
   return files;
 }
 

@@ -6,6 +6,11 @@ import { assertSecretName } from "./names.js";
  * Implementations never log or echo values.
  */
 export interface SecretStore {
+  /**
+   * The local folder that holds the values, when the store keeps them in files (as `FileSecretStore` does);
+   * the SDK keeps the deployment directory out of it.
+   */
+  readonly dir?: string;
   /** The value of `name`, or undefined when it is not set. */
   get(name: string): Promise<string | undefined>;
   /** Sets (or replaces) the value of `name`. */

@@ -101,3 +101,17 @@ describe("Deployer.apply: cheap checks before anything is generated or committed
     expect(issues.map((i) => i.path)).toEqual(["machines.web1"]);
   });
 });
+
+describe("Deployer.apply: the deployment directory stays out of the state folder and the secret store", () => {
+  it("refuses a deployment directory inside the state folder before anything runs", async () => {
+    const plan = planFor([machineAt("web1", { port: await closedPort() })]);
+    const deployDir = join(ws.state.dir, "deploy");
+    const deployer = new Deployer({ ...deployerOptions(ws), deployDir });
+    const { error, events } = await applyFailing(deployer, plan);
+    expect(hasErrorCode(error, "DEPLOY_DIR_OVERLAP")).toBe(true);
+    expect((error as Error).message).toContain("lies inside the state folder");
+    expect(existsSync(deployDir)).toBe(false);
+    expect(await ws.secrets.list()).toEqual([]);
+    expect(events.some((e) => e.code === "step.start")).toBe(false);
+  });
+});

@@ -27,7 +27,7 @@ export async function makeDeployment(members: Record<string, string>): Promise<D
   await mkdir(dir);
   await writeFile(join(dir, "flake.nix"), "{ outputs = _: { }; }\n");
   await writeFile(join(dir, "members.json"), `${JSON.stringify(members)}\n`);
-  await prepareDeploymentRepo(dir, { message: "test deployment" });
+  await prepareDeploymentRepo(dir, { message: "test deployment", files: ["flake.nix", "members.json"] });
   return {
     dir,
     log,

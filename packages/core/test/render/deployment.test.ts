@@ -11,6 +11,7 @@ import {
   hasErrorCode,
   readMachineImports,
   readNixosImports,
+  renderDeployment,
   writeDeploymentDir,
 } from "../../src/index.js";
 import { nix, nixEvalJson, nixParse, printNix } from "../../src/nix/index.js";
@@ -256,9 +257,7 @@ describe("deployment directory", () => {
           sha256: createHash("sha256").update(hardware).digest("hex"),
         },
       ]);
-      const files = deploymentFiles(plan);
-      for (const [path, text] of await readMachineImports(plan, configDir)) files.set(path, text);
-      const report = await writeDeploymentDir(out, files);
+      const report = await renderDeployment(plan, { dir: out, configDir });
       expect(report.written).toContain("machines/web1/0-hardware-configuration.nix");
       expect(await readFile(join(out, "machines/web1/0-hardware-configuration.nix"), "utf8")).toBe(hardware);
       expect((await stat(join(out, "machines/web1/0-hardware-configuration.nix"))).mode & 0o777).toBe(0o644);
@@ -285,7 +284,7 @@ describe("deployment directory", () => {
       expect(device).toBe("/dev/vda1");
 
       // dropping the import removes its copy
-      const again = await writeDeploymentDir(out, deploymentFiles(createPlan({ spec: spec(), registry })));
+      const again = await renderDeployment(createPlan({ spec: spec(), registry }), { dir: out, configDir });
       expect(again.removed).toContain("machines/web1/0-hardware-configuration.nix");
 
       // a file changed after the plan is refused at render time: plan and deployment use the same text

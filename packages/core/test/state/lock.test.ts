@@ -145,6 +145,6 @@ describe("temporary files", () => {
     await writeFile(join(dir, leftover), "{ half");
     const report = await writeDeploymentDir(dir, new Map([["plan.json", "{}\n"]]));
     expect(report.written).toEqual(["plan.json"]);
-    expect((await readdir(dir)).sort()).toEqual(["plan.json"]);
+    expect((await readdir(dir)).sort()).toEqual([".fedi-manifest.json", "plan.json"]);
   });
 });
