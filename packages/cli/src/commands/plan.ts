@@ -1,5 +1,5 @@
+import { planSummary } from "@fediversity/core";
 import { planOutput } from "../output/plan-json.js";
-import { planSummary } from "../output/plan-summary.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
 import {
@@ -59,7 +59,10 @@ export const planCommand: Command = {
     // The state read and the files written belong together: no apply (or other plan) runs in between.
     const { planned, report } = await withStateLock(loaded.stateDir, "fedi plan", async () => {
       const planned = await planLoaded(ctx, loaded);
-      return { planned, report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports) };
+      return {
+        planned,
+        report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports),
+      };
     });
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {
