@@ -1,7 +1,7 @@
 /**
  * Formatters of plans for people, the ones the `fedi` command prints: the plan summary, its changes against the
  * last apply, and the deployment diagram (Mermaid or Graphviz DOT).
- * @module
+ * @packageDocumentation
  */
 export {
   type DeploymentGraph,
