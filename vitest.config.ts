@@ -21,6 +21,18 @@ export default defineConfig({
           ...(name === "cli" ? { globalSetup: ["test/global-setup.ts"] } : {}),
         },
       })),
+      // The example third-party plugin (examples/plugin-gotosocial), tested as its author would: with core's kit.
+      {
+        resolve: { conditions: ["source", "import", "module", "node", "default"] },
+        ssr: { resolve: { conditions: ["source", "import", "node", "default"] } },
+        test: {
+          name: "plugin-gotosocial",
+          root: "examples/plugin-gotosocial",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       // Tests of the benchmarks' helpers (the latency proxy); the benchmarks themselves run with `npm run bench`.
       { test: { name: "bench", root: "bench", include: ["*.test.ts"] } },
     ],

@@ -1,6 +1,5 @@
-import { createPlan, createRegistry } from "@fediversity/core";
+import { createPlan, createRegistry, deploymentGraph, toDot, toMermaid } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
-import { deploymentGraph, toDot, toMermaid } from "../src/output/graph.js";
 import { blobs, machine, site } from "./support/plugins.js";
 
 const registry = createRegistry([site, blobs]);

@@ -1,6 +1,5 @@
-import { createPlan, createRegistry, stateFromPlan } from "@fediversity/core";
+import { createPlan, createRegistry, plainStyle, planChanges, planSummary, stateFromPlan } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
-import { planSummary } from "../src/output/plan-summary.js";
 import { createStyle } from "../src/terminal/style.js";
 import { blobs, machine, site } from "./support/plugins.js";
 
@@ -50,6 +49,10 @@ describe("plan summary", () => {
       state: applied,
     });
     expect(planSummary(same, { state: applied, stateFile: "s" }, plain)).toContain("Up to date: nothing to apply.");
+    // the library's defaults: plain text, and the changes alone are the summary's `Changes` section
+    expect(planSummary(same, { state: applied, stateFile: "s" })).toBe(
+      planSummary(same, { state: applied, stateFile: "s" }, plainStyle),
+    );
 
     const smaller = createPlan({
       spec: spec([{ name: "blog", domain: "blog.example.org" }]),
@@ -61,6 +64,9 @@ describe("plan summary", () => {
     expect(removed.instance).toBe("shop");
     expect(text).toMatch(new RegExp(`- remove\\s+shop \\(site\\) from ${removed.machine}; left behind:`));
     for (const l of removed.leftovers) expect(text).toContain(l.note);
+    const changes = planChanges(smaller, { state: applied, stateFile: "s" });
+    expect(changes.startsWith("Changes since the apply of 2026-01-02T03:04:05.000Z (s)\n")).toBe(true);
+    expect(text).toContain(changes);
     expect(text).toContain("since the apply of 2026-01-02T03:04:05.000Z");
 
     const changed = createPlan({

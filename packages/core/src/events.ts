@@ -15,6 +15,19 @@ export interface EventDataMap {
   "step.end": { step: string; ok: boolean; durationMs: number; skipped?: boolean; summary?: string };
   /** Progress within a long step. */
   "step.progress": { step: string; done: number; total: number; message?: string };
+  /** A plan was made (`createPlan` with `events`): its size and how much it changes against the state. */
+  "plan.done": {
+    deployment: string;
+    machines: number;
+    instances: number;
+    upToDate: boolean;
+    added: number;
+    changed: number;
+    moved: number;
+    removed: number;
+  };
+  /** Planning failed (`createPlan` with `events`): the error's code and how many issues it lists; it is then thrown. */
+  "plan.failed": { code: string; message: string; issues: number };
   /** Deployment files written. */
   "render.written": { dir: string; written: string[]; unchanged: string[]; removed: string[] };
   /** A preflight problem. */

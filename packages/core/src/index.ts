@@ -8,6 +8,7 @@ export * from "./deploy/index.js";
 export * from "./encode/index.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./format/index.js";
 export * from "./imports/index.js";
 export * from "./machine/index.js";
 export * from "./model/index.js";

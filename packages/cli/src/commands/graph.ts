@@ -1,4 +1,4 @@
-import { deploymentGraph, toDot, toMermaid } from "../output/graph.js";
+import { deploymentGraph, toDot, toMermaid } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION, stringFlag } from "./shared.js";
 import type { Command } from "./types.js";

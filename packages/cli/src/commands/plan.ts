@@ -1,5 +1,5 @@
+import { planSummary } from "@fediversity/core";
 import { planOutput } from "../output/plan-json.js";
-import { planSummary } from "../output/plan-summary.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
 import {

@@ -23,10 +23,25 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
  *
  * export default defineDeployment({
  *   name: "demo",
- *   machines: [{ name: "demo01", host: "203.0.113.10", ssh: { hostPublicKey: "ssh-ed25519 AAAA..." },
- *                resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 } }],
- *   storage: { kind: "garage", options: { replicationFactor: 1 } },
- *   services: [{ name: "social", kind: "mastodon", options: { domain: "social.example.org" } }],
+ *   acme: { email: "ops@example.org" },
+ *   machines: [
+ *     {
+ *       name: "demo01",
+ *       host: "203.0.113.10",
+ *       ssh: {
+ *         hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N",
+ *         authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBFqfjk8dHYUqt/NJ46s3PQjLzxwLldl9F9+iap5k3 ops@example.org"],
+ *       },
+ *       resources: { cpus: 8, memoryMiB: 16384, diskGiB: 200 },
+ *       stateVersion: "25.05",
+ *       boot: { loader: "grub", devices: ["/dev/vda"] },
+ *       nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
+ *     },
+ *   ],
+ *   storage: { kind: "garage", options: { replicationFactor: 1, webRootDomain: "media.example.org" } },
+ *   services: [
+ *     { name: "social", kind: "mastodon", options: { domain: "social.example.org", adminEmail: "ops@example.org" } },
+ *   ],
  * });
  * ```
  */

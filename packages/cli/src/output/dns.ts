@@ -1,6 +1,5 @@
-import type { DnsCheckResult, DnsRecord, Plan } from "@fediversity/core";
+import { type DnsCheckResult, type DnsRecord, textTable as table } from "@fediversity/core";
 import type { Style } from "../terminal/style.js";
-import { table } from "./table.js";
 
 /** Version of the `fedi dns --json` and `fedi dns check --json` output formats. Bumped on incompatible changes. */
 export const DNS_OUTPUT_VERSION = 1;
@@ -29,20 +28,6 @@ export interface DnsCheckOutput {
   ok: boolean;
   /** One result per record set (name and type). */
   results: DnsCheckResult[];
-}
-
-/** The plan's DNS records as a table for `fedi plan`: name, type, value, machine, who needs it. */
-export function dnsLines(plan: Plan, style: Style): string[] {
-  if (plan.dns.length === 0) return [style.dim("  none")];
-  return table(
-    plan.dns.map((r) => [
-      style.bold(r.name),
-      r.type,
-      r.value,
-      `→ ${r.machine}`,
-      style.dim(`for ${r.neededBy.join(", ")}`),
-    ]),
-  );
 }
 
 /** The readable report of `fedi dns check`: one line per record set with its verdict, and a closing line. */

@@ -1,17 +1,9 @@
 import { styleText } from "node:util";
+import type { TextStyle } from "@fediversity/core";
 import type { CliIo, OutputStream } from "./io.js";
 
-/** Text styles; each is the identity when colour is off. */
-export interface Style {
-  /** Whether colour codes are written. */
-  readonly color: boolean;
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
-}
+/** Text styles (core's {@link TextStyle}, which the plan formatters take); each is the identity when colour is off. */
+export type Style = TextStyle;
 
 /**
  * A {@link Style} writing ANSI codes (`node:util` `styleText`) when `color` is true. Whether to colour is decided

@@ -1,4 +1,5 @@
 import { FediError, type FediIssue, isFediError } from "../errors.js";
+import type { FediEvents } from "../events.js";
 import type { NixosImports } from "../imports/read.js";
 import { DEFAULT_PINS, type DeploymentSpecInput, DomainName } from "../model/spec.js";
 import type { NixInput } from "../nix/index.js";
@@ -23,6 +24,7 @@ import { checkMachinesDeployable, machineBase } from "./deployable.js";
 import { diffAgainstState } from "./diff.js";
 import { planDns } from "./dns.js";
 import { checkNixosOverrides } from "./nixos-overrides.js";
+import { observedPlan } from "./observe.js";
 import { cmp, placeInstances } from "./placement.js";
 import {
   PLAN_SCHEMA_VERSION,
@@ -52,6 +54,11 @@ export interface PlanInput {
    * imports (the planner itself reads no file).
    */
   imports?: NixosImports;
+  /**
+   * Reports the run to these listeners: `run.start` (command `plan`), then `plan.done` or `plan.failed`, then
+   * `run.end` — the same typed stream as {@link Deployer.apply}. Planning stays pure: events are the only effect.
+   */
+  events?: FediEvents;
   /** The exact placement search's bound in steps (see {@link placeInstances}); default 20,000,000. */
   placementSearchSteps?: number;
 }
@@ -68,6 +75,7 @@ const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * `ALLOCATION_CONFLICT`, ...) with paths into the spec.
  */
 export function createPlan(input: PlanInput): Plan {
+  if (input.events) return observedPlan(input.events, input.spec, () => createPlan({ ...input, events: undefined }));
   const { spec, storage, services } = validateSpec(input.spec, input.registry);
   const prev = input.state;
   if (prev && prev.deployment !== spec.name) {

@@ -5,10 +5,13 @@ import type { ServicePlugin, StoragePlugin } from "./types.js";
  *
  * @example
  * ```ts
+ * import { defineService } from "@fediversity/core";
+ * import { z } from "zod";
+ *
  * export const hello = defineService({
  *   kind: "hello", apiVersion: 1, options: z.object({ domain: z.string() }),
  *   requirements: () => ({ cpus: 1, memoryMiB: 256, diskGiB: 1 }),
- *   nixos: (ctx, o) => ({ services: { nginx: { enable: true } } }),
+ *   nixos: (_ctx, o) => ({ services: { nginx: { enable: true, virtualHosts: { [o.domain]: {} } } } }),
  *   checks: () => [{ kind: "systemd-unit", unit: "nginx.service" }],
  * });
  * ```

@@ -7,9 +7,16 @@ import { type FindNixOptions, findNixInstantiate, NIX_INSTALL_HINT } from "../ni
  * prints a loud warning to stderr and resolves false, and the caller skips its Nix tests.
  * @example
  * ```ts
+ * import { nixEvalJson } from "@fediversity/core/nix";
+ * import { requireNix } from "@fediversity/core/testing";
+ * import { beforeAll, expect, it } from "vitest";
+ *
  * let hasNix = false;
  * beforeAll(async () => { hasNix = await requireNix(); });
- * it("evaluates", async (ctx) => { if (!hasNix) ctx.skip(); ... });
+ * it("evaluates", async (ctx) => {
+ *   if (!hasNix) ctx.skip();
+ *   expect(await nixEvalJson("1 + 1")).toBe(2);
+ * });
  * ```
  */
 export async function requireNix(options: FindNixOptions = {}): Promise<boolean> {

@@ -1,5 +1,5 @@
-/** Lays out rows as columns separated by two spaces (ANSI codes do not count towards widths). */
-export function table(rows: ReadonlyArray<readonly string[]>, indent = "  "): string[] {
+/** Lays out rows of text as columns separated by two spaces (ANSI codes do not count towards widths). */
+export function textTable(rows: ReadonlyArray<readonly string[]>, indent = "  "): string[] {
   const visible = (s: string) => s.replace(/\u001b\[\d+m/g, "").length;
   const widths: number[] = [];
   for (const row of rows) {

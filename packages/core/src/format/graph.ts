@@ -1,4 +1,4 @@
-import type { Plan, PlannedInstance } from "@fediversity/core";
+import type { Plan, PlannedInstance } from "../plan/index.js";
 
 /** A box in the diagram. */
 export interface GraphNode {

@@ -1,7 +1,8 @@
-import type { DeploymentState, Plan, PlannedMachine, WriteReport } from "@fediversity/core";
-import type { Style } from "../terminal/style.js";
-import { dnsLines } from "./dns.js";
-import { num, table } from "./table.js";
+import type { Plan, PlannedMachine } from "../plan/index.js";
+import type { WriteReport } from "../render/index.js";
+import type { DeploymentState } from "../state/index.js";
+import { plainStyle, type TextStyle } from "./style.js";
+import { num, textTable as table } from "./table.js";
 
 /** What the summary says about where things were read and written. */
 export interface SummaryContext {
@@ -13,12 +14,12 @@ export interface SummaryContext {
   written?: { dir: string; report: WriteReport };
 }
 
-function usage(used: number, total: number, unit: string, style: Style): string {
+function usage(used: number, total: number, unit: string, style: TextStyle): string {
   const text = `${num(used)}/${num(total)}${unit}`;
   return used > total ? style.red(text) : used / total >= 0.9 ? style.yellow(text) : text;
 }
 
-function machineLines(m: PlannedMachine, plan: Plan, style: Style): string[] {
+function machineLines(m: PlannedMachine, plan: Plan, style: TextStyle): string[] {
   const roles = m.storageNode ? `${m.roles.join("+")}, storage node` : m.roles.join("+");
   const head = `  ${style.bold(m.name)}  ${m.host}${m.zone ? `  zone ${m.zone}` : ""}  ${style.dim(`${m.system}, ${roles}`)}`;
   const resources = `    cpu ${usage(m.used.cpus, m.resources.cpus, "", style)}  memory ${usage(m.used.memoryMiB / 1024, m.resources.memoryMiB / 1024, " GiB", style)}  disk ${usage(m.used.diskGiB, m.resources.diskGiB, " GiB", style)}  ${style.dim("(used/total, with the OS reserve)")}`;
@@ -39,7 +40,7 @@ function machineLines(m: PlannedMachine, plan: Plan, style: Style): string[] {
  * The readable summary of `fedi plan`: machines with their instances and resource use, instances, buckets, S3 keys,
  * secret names, the changes against the last apply (with what removals leave behind) and the files written.
  */
-export function planSummary(plan: Plan, ctx: SummaryContext, style: Style): string {
+export function planSummary(plan: Plan, ctx: SummaryContext, style: TextStyle = plainStyle): string {
   const h = (text: string) => style.bold(text);
   const lines: string[] = [];
   const nodes = plan.storage.nodes;
@@ -130,7 +131,34 @@ export function planSummary(plan: Plan, ctx: SummaryContext, style: Style): stri
   return `${lines.join("\n")}\n`;
 }
 
-function changeLines(plan: Plan, ctx: SummaryContext, style: Style): string[] {
+/**
+ * The changes of a plan against the state it was made against (`plan.diff`), as the `Changes` section of
+ * {@link planSummary}: instances added, changed, moved and removed (with what each removal leaves behind), machines
+ * added, to apply and leaving, and the leftovers of earlier removals.
+ */
+export function planChanges(
+  plan: Plan,
+  ctx: Pick<SummaryContext, "state" | "stateFile">,
+  style: TextStyle = plainStyle,
+): string {
+  return `${changeLines(plan, ctx, style).join("\n")}\n`;
+}
+
+/** The DNS records of a plan as a table: name, type, value, machine, who needs it. */
+function dnsLines(plan: Plan, style: TextStyle): string[] {
+  if (plan.dns.length === 0) return [style.dim("  none")];
+  return table(
+    plan.dns.map((r) => [
+      style.bold(r.name),
+      r.type,
+      r.value,
+      `→ ${r.machine}`,
+      style.dim(`for ${r.neededBy.join(", ")}`),
+    ]),
+  );
+}
+
+function changeLines(plan: Plan, ctx: Pick<SummaryContext, "state" | "stateFile">, style: TextStyle): string[] {
   const d = plan.diff;
   const applied = ctx.state.appliedAt;
   const lines = [
