@@ -7,7 +7,6 @@ export {
   type MachineModuleInput,
   machineModuleDefinitions,
 } from "./machine-module.js";
-export { SECRETS_INSTALLER_UNIT, staticModuleDefinitions } from "./static-module-options.js";
 export {
   DEPLOYMENT_MANIFEST_FILE,
   DEPLOYMENT_MANIFEST_VERSION,
@@ -16,6 +15,7 @@ export {
   readDeploymentManifest,
 } from "./manifest.js";
 export { type RenderDeploymentOptions, renderDeployment } from "./render-deployment.js";
+export { SECRETS_INSTALLER_UNIT, staticModuleDefinitions } from "./static-module-options.js";
 export {
   BASE_MODULE_FILE,
   SECRETS_INSTALLER_FILE,
