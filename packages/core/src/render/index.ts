@@ -1,6 +1,6 @@
+export { ACME_STAGING_SERVER, buildMachineModule, type MachineModuleInput } from "../plan/machine-module.js";
 export { type DeploymentFilesOptions, deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
 export { machineImportCopies, readMachineImports } from "./machine-imports.js";
-export { ACME_STAGING_SERVER, buildMachineModule, type MachineModuleInput } from "./machine-module.js";
 export {
   BASE_MODULE_FILE,
   SECRETS_INSTALLER_FILE,

@@ -1,8 +1,8 @@
 import { FediError, isFediError } from "../errors.js";
 import { type NixInput, nix, printNixFile, toNix } from "../nix/index.js";
-import type { MachineBase } from "../plan/deployable.js";
-import type { PlannedSecretFile } from "../plan/types.js";
-import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-modules.js";
+import type { MachineBase } from "./deployable.js";
+import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-files.js";
+import type { PlannedSecretFile } from "./types.js";
 
 /** Let's Encrypt's staging directory, used when `acme.staging` is set. */
 export const ACME_STAGING_SERVER = "https://acme-staging-v02.api.letsencrypt.org/directory";
