@@ -4,6 +4,7 @@ import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
 import {
   ALLOW_MOVES_OPTION,
+  ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
   loadFromFlags,
   planLoaded,
@@ -17,7 +18,7 @@ import type { Command } from "./types.js";
 export const planCommand: Command = {
   name: "plan",
   summary: "plan the deployment and write its NixOS/NixOps4 files",
-  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--json]",
+  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--allow-storage-changes] [--json]",
   description: [
     "Validates the config, places every service instance on a machine (sticking to where the last apply put it),",
     "allocates buckets, S3 keys, secrets, ports and domains, and compares the result with the last apply",
@@ -38,6 +39,7 @@ export const planCommand: Command = {
     },
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
+    "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
     json: { type: "boolean", description: "print the plan as JSON on stdout (for scripts) instead of the summary" },
   },
   examples: [
@@ -51,6 +53,10 @@ export const planCommand: Command = {
       description: "resource use per machine, for a script",
     },
     { command: "fedi plan --allow-moves", description: "accept moving instances that no longer fit on their machine" },
+    {
+      command: "fedi plan --allow-storage-changes",
+      description: "accept adding or dropping storage nodes (a running cluster keeps its replication factor)",
+    },
   ],
   async run(ctx) {
     const { cwd } = ctx.io;
@@ -59,7 +65,10 @@ export const planCommand: Command = {
     // The state read and the files written belong together: no apply (or other plan) runs in between.
     const { planned, report } = await withStateLock(loaded.stateDir, "fedi plan", async () => {
       const planned = await planLoaded(ctx, loaded);
-      return { planned, report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports) };
+      return {
+        planned,
+        report: await writeDeployment(planned.plan, outDir, cwd, ctx.events, loaded.config.dir, planned.imports),
+      };
     });
     if (ctx.flags.json === true) {
       const output = planOutput(planned.plan, {

@@ -31,6 +31,13 @@ export const ALLOW_MOVES_OPTION = {
   description: "let instances move to another machine when they no longer fit where they are (moves their data)",
 } as const satisfies OptionSpec;
 
+/** `--allow-storage-changes`, shared by the commands that plan. */
+export const ALLOW_STORAGE_CHANGES_OPTION = {
+  type: "boolean",
+  description:
+    "let the storage nodes change against the last apply (objects stay on nodes that are dropped; apply asks first)",
+} as const satisfies OptionSpec;
+
 /** A string flag's value, if given. */
 export function stringFlag(
   flags: Readonly<Record<string, string | boolean | undefined>>,
@@ -71,12 +78,12 @@ export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithStat
   return { ...loaded, stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")) };
 }
 
-/** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves`. */
+/** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves` and `--allow-storage-changes`. */
 export async function planFromFlags(ctx: CommandContext): Promise<LoadedWithState & PlannedDeployment> {
   return planLoaded(ctx, await loadFromFlags(ctx));
 }
 
-/** Plans a loaded config against its state, honouring `--allow-moves`. */
+/** Plans a loaded config against its state, honouring `--allow-moves` and `--allow-storage-changes`. */
 export async function planLoaded(
   ctx: CommandContext,
   loaded: LoadedWithState,
@@ -84,6 +91,7 @@ export async function planLoaded(
   const planned = await planDeployment({
     ...loaded,
     allowMoves: ctx.flags["allow-moves"] === true,
+    allowStorageChanges: ctx.flags["allow-storage-changes"] === true,
     events: ctx.events,
   });
   return { ...loaded, ...planned };

@@ -11,6 +11,7 @@ import { dnsStage } from "./stages/dns.js";
 import { machineModulesStage } from "./stages/machine-modules.js";
 import { placementStage } from "./stages/placement.js";
 import { requirementsStage } from "./stages/requirements.js";
+import { storageContinuityStage } from "./stages/storage-continuity.js";
 import { validateStage } from "./stages/validate.js";
 import type { Plan } from "./types.js";
 
@@ -26,6 +27,12 @@ export interface PlanInput {
   state?: DeploymentState;
   /** Allow instances to move to another machine when they cannot stay. Default false. */
   allowMoves?: boolean;
+  /**
+   * Allow the storage nodes to change against the last apply (nodes added or removed, or another backend); without
+   * it such a plan stops with `STORAGE_MOVE_REQUIRED`. A change of a running cluster's replication factor is refused
+   * even then (`STORAGE_REPLICATION_CHANGE`). Default false.
+   */
+  allowStorageChanges?: boolean;
   /**
    * The texts of the module files machines import (`machines[].nixosImports`), keyed by the path as the spec writes
    * it: read them with {@link readNixosImports}, which also checks where each file lies. Needed when a machine has
@@ -51,6 +58,7 @@ export interface PlanInput {
 export function createPlan(input: PlanInput): Plan {
   const validated = validateStage(input);
   const requirements = requirementsStage(validated);
+  storageContinuityStage(validated, requirements, input.allowStorageChanges ?? false);
   const placed = placementStage(validated, requirements, input);
   const allocation = allocationStage(validated, requirements, placed);
   const modules = machineModulesStage(validated, requirements, placed, allocation, input.imports);

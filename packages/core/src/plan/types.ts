@@ -171,6 +171,21 @@ export interface PlanDiff {
   machinesAdded: string[];
   /** Machines that left the spec (NixOps4 forgets them; nothing is undone on them). */
   machinesRemoved: string[];
+  /**
+   * Changes to which machines hold the storage backend's data, against the last apply (empty for a new deployment).
+   * A plan has any only when storage changes were allowed (`PlanInput.allowStorageChanges`); apply asks first.
+   */
+  storageChanges: StorageChange[];
+}
+
+/** A machine that starts or stops holding the storage backend's data. */
+export interface StorageChange {
+  /** `node-added`: the machine becomes a storage node; `node-removed`: it stops being one (its data stays on it). */
+  kind: "node-added" | "node-removed";
+  /** The machine. */
+  machine: string;
+  /** For people: what happens to the data. */
+  note: string;
 }
 
 /** The plan: pure data, JSON-serialisable, deterministic, without any secret value. */
@@ -189,6 +204,8 @@ export interface Plan {
     options: unknown;
     nodes: Array<{ machine: string; zone: string; capacityBytes: number }>;
     exclusive: boolean;
+    /** How many copies of each object the cluster keeps, when the backend reports it. */
+    replicationFactor?: number;
     checks: Array<{ machine: string; check: HealthCheck }>;
   };
   /** Machines sorted by name. */

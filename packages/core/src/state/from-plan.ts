@@ -2,7 +2,7 @@ import type { Plan } from "../plan/types.js";
 import { type DeploymentState, STATE_SCHEMA_VERSION } from "./types.js";
 
 /**
- * The state after `plan` has been applied: its instances and machines, and the leftovers of removed instances
+ * The state after `plan` has been applied: its instances, machines and storage nodes, and the leftovers of removed instances
  * added to those already recorded (a leftover stays recorded until the user deletes it).
  */
 export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined, appliedAt: Date): DeploymentState {
@@ -39,6 +39,11 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
       ]),
     ),
     machines: Object.fromEntries(plan.machines.map((m) => [m.name, { configHash: m.configHash }])),
+    storage: {
+      kind: plan.storage.kind,
+      nodes: plan.storage.nodes.map((n) => n.machine).sort(),
+      ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
+    },
     // A re-added instance takes its bucket and key back: they are no longer leftovers.
     leftovers: leftovers.filter((l) => !stillUsed.has(`${l.kind}:${l.name}:`)),
   };

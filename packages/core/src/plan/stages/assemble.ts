@@ -33,6 +33,7 @@ export function assemblePlan(
       options: storage.options,
       nodes: p.nodes.map((n) => ({ machine: n.machine.name, zone: n.zone, capacityBytes: n.capacityBytes })),
       exclusive: r.storage.exclusive,
+      ...(r.storage.replicationFactor !== undefined ? { replicationFactor: r.storage.replicationFactor } : {}),
       checks: p.nodes.flatMap((n) =>
         storage.plugin
           .checks(a.storageContext, n, storage.options)
@@ -54,6 +55,7 @@ export function assemblePlan(
       machinesChanged: [],
       machinesAdded: [],
       machinesRemoved: [],
+      storageChanges: [],
     },
   };
 }

@@ -6,6 +6,7 @@ import { cmp, type PlacementResult, placeInstances } from "../placement.js";
 import type { PlanInput } from "../plan.js";
 import { SECRET_DIRS } from "../types.js";
 import type { Requirements } from "./requirements.js";
+import { appliedStorageOf } from "./storage-continuity.js";
 import type { ValidatedInput } from "./validate.js";
 
 /** What the placement stage hands on: where each instance runs, the storage nodes, and the storage context. */
@@ -92,6 +93,7 @@ export function placementStage(
         ownValue(storageReq.layout, f.name)?.capacityBytes ?? Math.floor((f.diskGiB - reserve.diskGiB) * 1024 ** 3),
     }));
   const serviceMachineNames = new Set(placement.machineOf.values());
+  const applied = appliedStorageOf(v);
   return {
     placement,
     nodes,
@@ -101,6 +103,7 @@ export function placementStage(
       nodes,
       secretPath: (id: string) => `${SECRET_DIRS.installed}/${secretFileName("storage", id)}`,
       serviceMachines: facts.filter((f) => serviceMachineNames.has(f.name)),
+      ...(applied ? { applied } : {}),
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FediIssue } from "../../errors.js";
 import type { ServiceRequirements, StorageRequirements } from "../../plugin/types.js";
 import { collected } from "../validate.js";
 import { callPlugin, checkUnique, contract } from "./plugin-call.js";
+import { appliedStorageOf } from "./storage-continuity.js";
 import type { ValidatedInput } from "./validate.js";
 
 /** Instance, secret and secret-file ids plugins choose: 1-40 of a-z, 0-9 and '-'. */
@@ -18,7 +19,7 @@ export interface Requirements {
 }
 
 /**
- * Stage 2: asks the storage plugin and every service plugin what they need and checks it: plugin contracts (ids,
+ * Stage 2: asks the storage plugin (given the storage the last apply set up) and every service plugin what they need and checks it: plugin contracts (ids,
  * numbers, ports, known nodes), TLS needing `acme`, unique domains, no instance pinned to a dedicated storage node.
  * @throws FediError `PLUGIN_CONTRACT`, or the collected spec issues (`SPEC_INVALID`, `ALLOCATION_CONFLICT`,
  * `PLACEMENT_IMPOSSIBLE`).
@@ -26,8 +27,16 @@ export interface Requirements {
 export function requirementsStage(v: ValidatedInput): Requirements {
   const { spec, storage, services, facts, factsByName } = v;
   const storageReq = callPlugin(`storage plugin '${storage.plugin.kind}'`, "storage.options", () =>
-    storage.plugin.requirements(storage.options, facts),
+    storage.plugin.requirements(storage.options, facts, appliedStorageOf(v)),
   );
+  if (
+    storageReq.replicationFactor !== undefined &&
+    (!Number.isInteger(storageReq.replicationFactor) || storageReq.replicationFactor < 1)
+  )
+    throw contract(
+      `storage plugin '${storage.plugin.kind}'`,
+      "reports a replication factor that is not a whole number >= 1",
+    );
   const storageNodes = new Set(storageReq.nodes);
   for (const node of storageReq.nodes) {
     if (!factsByName.has(node))
