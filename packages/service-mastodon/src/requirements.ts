@@ -120,5 +120,11 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
     domains: [options.domain],
     tcpPorts: [80, 443],
     acme: true,
+    // What nixpkgs' services.mastodon creates under fixed names (database.name, redis.servers.mastodon, its state).
+    keeps: [
+      { kind: "database", engine: "postgresql", name: "mastodon" },
+      { kind: "database", engine: "redis", name: "mastodon" },
+      { kind: "directory", path: "/var/lib/mastodon" },
+    ],
   };
 }

@@ -76,5 +76,11 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
     domains: [options.domain],
     tcpPorts: [80, 443],
     acme: true,
+    // What nixpkgs' services.pixelfed creates under fixed names (MySQL database.name, redis.servers.pixelfed, dataDir).
+    keeps: [
+      { kind: "database", engine: "mysql", name: "pixelfed" },
+      { kind: "database", engine: "redis", name: "pixelfed" },
+      { kind: "directory", path: "/var/lib/pixelfed" },
+    ],
   };
 }

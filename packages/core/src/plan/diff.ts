@@ -1,3 +1,4 @@
+import type { DurableItem } from "../plugin/types.js";
 import type { DeploymentState } from "../state/types.js";
 import { ownEntries } from "../util/own.js";
 import { cmp } from "./placement.js";
@@ -45,12 +46,16 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
           name: s,
           note: `secret '${s}' stays in the local secret store`,
         })),
-        {
-          kind: "data" as const,
-          name: `${prev.kind}:${name}`,
-          machine: prev.machine,
-          note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
-        },
+        ...(prev.keeps
+          ? prev.keeps.map((item) => durableLeftover(item, name, prev.machine))
+          : [
+              {
+                kind: "data" as const,
+                name: `${prev.kind}:${name}`,
+                machine: prev.machine,
+                note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
+              },
+            ]),
       ];
       return { instance: name, kind: prev.kind, machine: prev.machine, leftovers };
     });
@@ -72,6 +77,25 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
       storageChanges.length ===
       0;
   return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved, storageChanges };
+}
+
+/** The leftover of one database or directory a removed instance declared it keeps. */
+function durableLeftover(item: DurableItem, instance: string, machine: string): Leftover {
+  return item.kind === "database"
+    ? {
+        kind: "data",
+        name: `${item.engine}:${item.name}`,
+        machine,
+        durable: { ...item },
+        note: `${item.engine} database '${item.name}' of '${instance}' stays on '${machine}'`,
+      }
+    : {
+        kind: "data",
+        name: `directory:${item.path}`,
+        machine,
+        durable: { ...item },
+        note: `directory ${item.path} of '${instance}' stays on '${machine}'`,
+      };
 }
 
 /** Storage nodes added and removed against the storage the state records (none when it records none). */

@@ -1,4 +1,4 @@
-import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+import type { CorsRule, DurableItem, HealthCheck, ServiceRequirements } from "../plugin/types.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 import type { MachineBase } from "./deployable.js";
 import type { DnsRecord } from "./dns.js";
@@ -149,6 +149,8 @@ export interface Leftover {
   name: string;
   /** Machine, for data. */
   machine?: string;
+  /** For data the plugin declared (`ServiceRequirements.keeps`): which database or directory it is. */
+  durable?: DurableItem;
   /** For people: what is left and how to remove it. */
   note: string;
 }

@@ -90,7 +90,30 @@ export interface ServiceRequirements {
   tcpPorts?: number[];
   /** The instance needs TLS certificates from ACME (the spec must give `acme.email`). */
   acme?: boolean;
+  /**
+   * What the instance keeps on its machine that outlives the service: its databases (engine and name, as the NixOS
+   * module creates them) and directories. Its buckets are declared in `buckets`. A removal lists exactly these as
+   * leftovers; without the list a removal can only say "its database and files stay".
+   */
+  keeps?: DurableItem[];
 }
+
+/** Something an instance keeps on its machine; the SDK never deletes it on its own. */
+export type DurableItem =
+  | {
+      /** A database. */
+      kind: "database";
+      /** The database server. */
+      engine: "postgresql" | "mysql" | "redis";
+      /** The database name (for redis: the server's name, e.g. `mastodon` for `services.redis.servers.mastodon`). */
+      name: string;
+    }
+  | {
+      /** A directory. */
+      kind: "directory";
+      /** Absolute path on the machine. */
+      path: string;
+    };
 
 /** A health check, as data; the deploy pipeline runs it. */
 export type HealthCheck =

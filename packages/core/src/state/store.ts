@@ -6,11 +6,17 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { acquireLock, type LockOptions } from "./lock.js";
 import { type DeploymentState, emptyState, STATE_SCHEMA_VERSION } from "./types.js";
 
+const DurableItemSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("database"), engine: z.enum(["postgresql", "mysql", "redis"]), name: z.string() }),
+  z.object({ kind: z.literal("directory"), path: z.string() }),
+]);
+
 const LeftoverSchema = z.object({
   kind: z.enum(["bucket", "key", "secret", "data"]),
   name: z.string(),
   machine: z.string().optional(),
   note: z.string(),
+  durable: DurableItemSchema.optional(),
 });
 
 /** The state schema versions this SDK reads: 1 (before `storage` was recorded) and {@link STATE_SCHEMA_VERSION}. */
@@ -29,6 +35,7 @@ const StateSchema = z.object({
       buckets: z.array(z.string()),
       key: z.string().optional(),
       secrets: z.array(z.string()),
+      keeps: z.array(DurableItemSchema).optional(),
     }),
   ),
   machines: z.record(z.string(), z.object({ configHash: z.string() })),

@@ -1,4 +1,5 @@
 import type { Leftover } from "../plan/types.js";
+import type { DurableItem } from "../plugin/types.js";
 
 /**
  * Schema version of {@link DeploymentState} that this SDK writes. Version 2 added `storage`; a version 1 file is read
@@ -33,6 +34,8 @@ export interface AppliedInstance {
   key?: string;
   /** Secrets it owns (global names). */
   secrets: string[];
+  /** What it keeps on its machine, as its plugin declared (absent when the plugin declares nothing). */
+  keeps?: DurableItem[];
 }
 
 /** What was last applied for one machine. */

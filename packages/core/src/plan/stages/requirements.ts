@@ -102,6 +102,12 @@ function checkRequirements(req: ServiceRequirements, who: string): void {
   }
   for (const p of req.tcpPorts ?? [])
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw contract(who, `port ${p} is invalid`);
+  for (const item of req.keeps ?? []) {
+    if (item.kind === "database" && !/^[A-Za-z0-9_-]{1,63}$/.test(item.name))
+      throw contract(who, `declares a database name '${item.name}' that is not 1-63 of A-Z, a-z, 0-9, '_' and '-'`);
+    if (item.kind === "directory" && (!item.path.startsWith("/") || item.path.split("/").includes("..")))
+      throw contract(who, `declares a directory '${item.path}' that is not an absolute path without '..'`);
+  }
 }
 
 /** The option path under which a plugin's options hold `domain`, for messages; falls back to `base`. */
