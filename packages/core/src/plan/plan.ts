@@ -8,6 +8,7 @@ import type { placeInstances } from "./placement.js";
 import { allocationStage } from "./stages/allocation.js";
 import { assemblePlan } from "./stages/assemble.js";
 import { dnsStage } from "./stages/dns.js";
+import { leftoverReuseStage } from "./stages/leftover-reuse.js";
 import { machineModulesStage } from "./stages/machine-modules.js";
 import { placementStage } from "./stages/placement.js";
 import { requirementsStage } from "./stages/requirements.js";
@@ -33,6 +34,12 @@ export interface PlanInput {
    * even then (`STORAGE_REPLICATION_CHANGE`). Default false.
    */
   allowStorageChanges?: boolean;
+  /**
+   * New instances that take over on purpose what removed instances left behind (their buckets, S3 key and secrets
+   * under a reused name, or a database of the same fixed name on the same machine); without it such a plan stops
+   * with `LEFTOVER_REUSE`.
+   */
+  adopt?: string[];
   /**
    * The texts of the module files machines import (`machines[].nixosImports`), keyed by the path as the spec writes
    * it: read them with {@link readNixosImports}, which also checks where each file lies. Needed when a machine has
@@ -60,6 +67,7 @@ export function createPlan(input: PlanInput): Plan {
   const requirements = requirementsStage(validated);
   storageContinuityStage(validated, requirements, input.allowStorageChanges ?? false);
   const placed = placementStage(validated, requirements, input);
+  leftoverReuseStage(validated, requirements, placed, input.adopt ?? []);
   const allocation = allocationStage(validated, requirements, placed);
   const modules = machineModulesStage(validated, requirements, placed, allocation, input.imports);
   const dns = dnsStage(validated, allocation, modules);

@@ -11,6 +11,7 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
   const stillUsed = new Set([
     ...plan.buckets.map((b) => `bucket:${b.name}:`),
     ...plan.keys.map((k) => `key:${k.name}:`),
+    ...plan.secrets.map((x) => `secret:${x.name}:`),
   ]);
   for (const removed of plan.diff.removed) {
     for (const l of removed.leftovers) {
@@ -45,7 +46,7 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
       nodes: plan.storage.nodes.map((n) => n.machine).sort(),
       ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
     },
-    // A re-added instance takes its bucket and key back: they are no longer leftovers.
+    // An adopting instance takes the bucket, key and secrets back: they are no longer leftovers.
     leftovers: leftovers.filter((l) => !stillUsed.has(`${l.kind}:${l.name}:`)),
   };
 }
