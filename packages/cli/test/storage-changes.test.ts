@@ -3,6 +3,7 @@ import { createPlan, createRegistry, hasErrorCode, stateFromPlan } from "@fedive
 import { describe, expect, it } from "vitest";
 import { applyCommand } from "../src/commands/apply.js";
 import { planCommand } from "../src/commands/plan.js";
+import { adoptFlag } from "../src/commands/shared.js";
 import { validateCommand } from "../src/commands/validate.js";
 import { planSummary } from "../src/output/plan-summary.js";
 import { createStyle } from "../src/terminal/style.js";
@@ -21,6 +22,7 @@ describe("storage changes in the CLI", () => {
     for (const command of [planCommand, applyCommand, validateCommand]) {
       expect(Object.keys(command.options ?? {})).toContain("allow-storage-changes");
       expect(command.usage).toContain("[--allow-storage-changes]");
+      expect(Object.keys(command.options ?? {})).toContain("adopt");
     }
   });
 
@@ -42,5 +44,10 @@ describe("storage changes in the CLI", () => {
     expect(hasErrorCode(refused, "STORAGE_MOVE_REQUIRED")).toBe(true);
     const text = planSummary(plan, { state: applied, stateFile: "s" }, createStyle(false));
     for (const change of plan.diff.storageChanges) expect(text).toContain(`! storage ${change.note}`);
+  });
+
+  it("--adopt takes comma-separated instance names", () => {
+    expect(adoptFlag({ adopt: "shop, blog,," })).toEqual(["shop", "blog"]);
+    expect(adoptFlag({})).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { FediError } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { formatDuration } from "../terminal/progress.js";
 import {
+  ADOPT_OPTION,
   ALLOW_MOVES_OPTION,
   ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
@@ -16,7 +17,7 @@ export const applyCommand: Command = {
   name: "apply",
   summary: "apply the plan to the machines with NixOps4 and verify the result",
   usage:
-    "fedi apply [--config FILE] [--out DIR] [--state DIR] [--all] [--yes] [--allow-moves] [--allow-storage-changes] [--json]",
+    "fedi apply [--config FILE] [--out DIR] [--state DIR] [--all] [--yes] [--allow-moves] [--allow-storage-changes] [--adopt NAMES] [--json]",
   description: [
     "Plans (as `fedi plan` does), then runs these steps: preflight (NixOps4 is installed; every machine answers over",
     "SSH — NixOS, nix, architecture, memory, disk, systemd; all problems at once), render (writes and commits the",
@@ -43,6 +44,7 @@ export const applyCommand: Command = {
     yes: { type: "boolean", short: "y", description: "do not ask before removing or moving instances" },
     "allow-moves": ALLOW_MOVES_OPTION,
     "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
     json: { type: "boolean", description: "print the apply report as JSON on stdout" },
   },
   examples: [

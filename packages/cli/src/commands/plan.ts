@@ -3,6 +3,7 @@ import { planSummary } from "../output/plan-summary.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
 import {
+  ADOPT_OPTION,
   ALLOW_MOVES_OPTION,
   ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
@@ -18,7 +19,8 @@ import type { Command } from "./types.js";
 export const planCommand: Command = {
   name: "plan",
   summary: "plan the deployment and write its NixOS/NixOps4 files",
-  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--allow-storage-changes] [--json]",
+  usage:
+    "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--allow-storage-changes] [--adopt NAMES] [--json]",
   description: [
     "Validates the config, places every service instance on a machine (sticking to where the last apply put it),",
     "allocates buckets, S3 keys, secrets, ports and domains, and compares the result with the last apply",
@@ -40,6 +42,7 @@ export const planCommand: Command = {
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
     "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
     json: { type: "boolean", description: "print the plan as JSON on stdout (for scripts) instead of the summary" },
   },
   examples: [

@@ -38,6 +38,22 @@ export const ALLOW_STORAGE_CHANGES_OPTION = {
     "let the storage nodes change against the last apply (objects stay on nodes that are dropped; apply asks first)",
 } as const satisfies OptionSpec;
 
+/** `--adopt`, shared by the commands that plan. */
+export const ADOPT_OPTION = {
+  type: "string",
+  valueName: "NAMES",
+  description:
+    "comma-separated new instances that take over what removed instances left behind (buckets, key, secrets, database)",
+} as const satisfies OptionSpec;
+
+/** The instance names of `--adopt` (comma-separated), empty when not given. */
+export function adoptFlag(flags: Readonly<Record<string, string | boolean | undefined>>): string[] {
+  return (stringFlag(flags, "adopt") ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
 /** A string flag's value, if given. */
 export function stringFlag(
   flags: Readonly<Record<string, string | boolean | undefined>>,
@@ -92,6 +108,7 @@ export async function planLoaded(
     ...loaded,
     allowMoves: ctx.flags["allow-moves"] === true,
     allowStorageChanges: ctx.flags["allow-storage-changes"] === true,
+    adopt: adoptFlag(ctx.flags),
     events: ctx.events,
   });
   return { ...loaded, ...planned };

@@ -1,6 +1,7 @@
 import { EXIT } from "../terminal/global-options.js";
 import { count, displayPath } from "../workflow/plan-deployment.js";
 import {
+  ADOPT_OPTION,
   ALLOW_MOVES_OPTION,
   ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
@@ -13,7 +14,7 @@ import type { Command } from "./types.js";
 export const validateCommand: Command = {
   name: "validate",
   summary: "check the config and print every problem with its path",
-  usage: "fedi validate [--config FILE] [--state DIR] [--allow-moves] [--allow-storage-changes]",
+  usage: "fedi validate [--config FILE] [--state DIR] [--allow-moves] [--allow-storage-changes] [--adopt NAMES]",
   description: [
     "Loads the config and checks everything `fedi plan` checks: the deployment schema, every plugin's options,",
     "that the instances fit on the machines (against the last applied state), and that no two of them claim the same",
@@ -24,6 +25,7 @@ export const validateCommand: Command = {
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
     "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
   },
   examples: [
     { command: "fedi validate", description: "check the nearest fedi.config.ts" },

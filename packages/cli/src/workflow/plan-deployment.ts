@@ -64,6 +64,8 @@ export interface PlanDeploymentInput extends LoadedDeployment {
   allowMoves?: boolean;
   /** Let the storage nodes change against the last apply (`PlanInput.allowStorageChanges`). */
   allowStorageChanges?: boolean;
+  /** New instances that take over removed instances' leftovers (`PlanInput.adopt`). */
+  adopt?: string[];
   /** Progress. */
   events?: FediEvents;
 }
@@ -116,6 +118,7 @@ export async function planDeployment(input: PlanDeploymentInput): Promise<Planne
         state,
         allowMoves: input.allowMoves ?? false,
         allowStorageChanges: input.allowStorageChanges ?? false,
+        adopt: input.adopt ?? [],
         imports,
       }),
     (p) => `Planned ${count(p.instances.length, "instance")} on ${count(p.machines.length, "machine")}`,

@@ -64,7 +64,7 @@ export function leftoverReuseStage(v: ValidatedInput, r: Requirements, p: Placed
     `${issues.length === 1 ? "A new instance" : "New instances"} would take over what removed instances left behind.`,
     {
       issues,
-      hint: "Give the instance another name (or place it on another machine), or take the leftovers over on purpose with PlanInput.adopt: ['<instance>']; delete leftovers by hand (see the removal notes) to start empty.",
+      hint: "Give the instance another name (or place it on another machine), or take the leftovers over on purpose with --adopt <instance> (PlanInput.adopt); delete leftovers by hand (see the removal notes) to start empty.",
     },
   );
 }
