@@ -18,6 +18,15 @@ export const ERROR_CODES = {
   PLACEMENT_IMPOSSIBLE: "An instance cannot be placed on any machine.",
   /** An instance must move to another machine and the move was not allowed. */
   PLACEMENT_MOVE_REQUIRED: "An instance must move to another machine.",
+  /**
+   * The plan would change which machines hold the storage backend's data (nodes added or removed) and storage changes
+   * were not allowed.
+   */
+  STORAGE_MOVE_REQUIRED: "The storage nodes would change.",
+  /** The plan would change the replication factor of a running storage cluster, which it cannot change. */
+  STORAGE_REPLICATION_CHANGE: "The replication factor of a running storage cluster cannot change.",
+  /** A new instance would inherit what a removed instance left behind (buckets, key, secrets, a database). */
+  LEFTOVER_REUSE: "A new instance would take over a removed instance's leftovers.",
   /** The exact placement search stopped at its step bound without finding a placement or proving there is none. */
   PLACEMENT_SEARCH_LIMIT: "No placement was found within the search bound.",
   /** Two instances claim the same domain, bucket, port or name. */

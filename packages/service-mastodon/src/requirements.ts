@@ -146,5 +146,11 @@ export function mastodonRequirements(options: MastodonOptions): ServiceRequireme
     tcpPorts: [80, 443],
     acme: true,
     ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
+    // What nixpkgs' services.mastodon creates under fixed names (database.name, redis.servers.mastodon, its state).
+    keeps: [
+      { kind: "database", engine: "postgresql", name: "mastodon" },
+      { kind: "database", engine: "redis", name: "mastodon" },
+      { kind: "directory", path: "/var/lib/mastodon" },
+    ],
   };
 }

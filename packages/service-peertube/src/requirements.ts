@@ -103,5 +103,11 @@ export function peertubeRequirements(options: PeertubeOptions): ServiceRequireme
     tcpPorts: [80, 443],
     acme: true,
     ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
+    // What nixpkgs' services.peertube creates under fixed names (database.name, redis.servers.peertube, its state).
+    keeps: [
+      { kind: "database", engine: "postgresql", name: "peertube" },
+      { kind: "database", engine: "redis", name: "peertube" },
+      { kind: "directory", path: "/var/lib/peertube" },
+    ],
   };
 }

@@ -85,5 +85,11 @@ export function pixelfedRequirements(options: PixelfedOptions): ServiceRequireme
     tcpPorts: [80, 443],
     acme: true,
     ...(options.smtp.mode === "local" ? { localMailDomain: options.domain } : {}),
+    // What nixpkgs' services.pixelfed creates under fixed names (MySQL database.name, redis.servers.pixelfed, dataDir).
+    keeps: [
+      { kind: "database", engine: "mysql", name: "pixelfed" },
+      { kind: "database", engine: "redis", name: "pixelfed" },
+      { kind: "directory", path: "/var/lib/pixelfed" },
+    ],
   };
 }

@@ -14,7 +14,7 @@ import { OPTIONS_PATH, resolveTopology } from "./topology.js";
  *   root domain (Garage's `s3_web.root_domain`).
  */
 export function garageDns(ctx: StorageContext, options: GarageOptions): StorageDns {
-  const topology = resolveTopology(options, ctx.machines);
+  const topology = resolveTopology(options, ctx.machines, ctx.applied);
   const names: DnsNameNeed[] = [];
   const reserved: ReservedDomain[] = [];
   const { webRootDomain, s3RootDomain } = options;

@@ -43,8 +43,8 @@ export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>
   coreVersion: "^0.1.0",
   displayName: "Garage",
   options: GarageOptions,
-  requirements(options, machines) {
-    const topology = resolveTopology(options, machines);
+  requirements(options, machines, applied) {
+    const topology = resolveTopology(options, machines, applied);
     const capacity = options.capacityGiB;
     return {
       nodes: topology.nodes,
@@ -52,6 +52,7 @@ export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>
       secrets: garageSecrets(),
       secretFiles: garageSecretFiles(),
       exclusive: topology.dedicated,
+      replicationFactor: topology.replicationFactor,
       layout: recordFromEntries(
         topology.nodes.map((name) => {
           const gib = typeof capacity === "number" ? capacity : ownValue(capacity, name);

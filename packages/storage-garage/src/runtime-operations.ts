@@ -35,7 +35,8 @@ export function garageRuntime(): StorageRuntime<GarageOptions> {
           await connectNodes(first, peers);
           reports.push({ summary: `${peers.length} nodes connected`, changed: false });
         }
-        const rf = input.options.replicationFactor ?? defaultReplicationFactor(input.nodes.length);
+        const rf =
+          input.replicationFactor ?? input.options.replicationFactor ?? defaultReplicationFactor(input.nodes.length);
         const zones = new Set(input.nodes.map((n) => n.zone)).size;
         const layout = await ensureLayout(
           first,

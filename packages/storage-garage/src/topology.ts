@@ -1,4 +1,5 @@
 import {
+  type AppliedStorage,
   FediError,
   type FediIssue,
   formatPath,
@@ -67,10 +68,18 @@ export function defaultReplicationFactor(nodeCount: number): 1 | 2 | 3 {
 
 /**
  * Chooses the storage nodes and checks the options against the machines: `nodes` when given, else the machines
- * whose roles are exactly `["storage"]`, else the first machine by name that may be a storage node.
+ * whose roles are exactly `["storage"]`, else the nodes of the running cluster (`applied`) when they are all still
+ * machines that may be storage nodes, else the first machine by name that may be one. The replication factor is
+ * `replicationFactor` when given, else the running cluster's, else {@link defaultReplicationFactor}: a running
+ * cluster keeps its factor when nodes are added (Garage cannot change it).
+ * @param applied - the storage the last apply set up, if any.
  * @throws FediError `PLUGIN_OPTIONS_INVALID` with one issue per problem, paths under `storage.options`.
  */
-export function resolveTopology(options: GarageOptions, machines: readonly MachineFacts[]): GarageTopology {
+export function resolveTopology(
+  options: GarageOptions,
+  machines: readonly MachineFacts[],
+  applied?: AppliedStorage,
+): GarageTopology {
   const sorted = [...machines].sort((a, b) => cmp(a.name, b.name));
   const byName = new Map(sorted.map((m) => [m.name, m]));
   const issues: FediIssue[] = [];
@@ -101,7 +110,12 @@ export function resolveTopology(options: GarageOptions, machines: readonly Machi
   } else {
     const storageOnly = sorted.filter((m) => m.roles.length === 1 && m.roles[0] === "storage");
     const first = sorted.find((m) => m.roles.includes("storage"));
+    const kept =
+      applied && applied.nodes.length > 0 && applied.nodes.every((n) => byName.get(n)?.roles.includes("storage"))
+        ? [...applied.nodes].sort(cmp)
+        : undefined;
     if (storageOnly.length > 0) nodes = storageOnly.map((m) => m.name);
+    else if (kept) nodes = kept;
     else if (first) nodes = [first.name];
     else {
       issues.push({
@@ -160,7 +174,12 @@ export function resolveTopology(options: GarageOptions, machines: readonly Machi
     }
   }
 
-  const replicationFactor = options.replicationFactor ?? defaultReplicationFactor(nodes.length);
+  const appliedFactor = applied?.replicationFactor;
+  const replicationFactor =
+    options.replicationFactor ??
+    (appliedFactor === 1 || appliedFactor === 2 || appliedFactor === 3
+      ? appliedFactor
+      : defaultReplicationFactor(nodes.length));
   if (replicationFactor > nodes.length) {
     issues.push({
       path: at("replicationFactor"),

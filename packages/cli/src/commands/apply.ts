@@ -2,7 +2,9 @@ import { FediError } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { formatDuration } from "../terminal/progress.js";
 import {
+  ADOPT_OPTION,
   ALLOW_MOVES_OPTION,
+  ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
   deployerFor,
   OVERWRITE_EDITED_OPTION,
@@ -16,7 +18,7 @@ export const applyCommand: Command = {
   name: "apply",
   summary: "apply the plan to the machines with NixOps4 and verify the result",
   usage:
-    "fedi apply [--config FILE] [--out DIR] [--state DIR] [--all] [--yes] [--allow-moves] [--overwrite-edited] [--json]",
+    "fedi apply [--config FILE] [--out DIR] [--state DIR] [--all] [--yes] [--allow-moves] [--allow-storage-changes] [--adopt NAMES] [--overwrite-edited] [--json]",
   description: [
     "Plans (as `fedi plan` does), then runs these steps: preflight (NixOps4 is installed; every machine answers over",
     "SSH — NixOS, nix, architecture, memory, disk, systemd; all problems at once), render (writes and commits the",
@@ -43,6 +45,8 @@ export const applyCommand: Command = {
     yes: { type: "boolean", short: "y", description: "do not ask before removing or moving instances" },
     "allow-moves": ALLOW_MOVES_OPTION,
     "overwrite-edited": OVERWRITE_EDITED_OPTION,
+    "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
     json: { type: "boolean", description: "print the apply report as JSON on stdout" },
   },
   examples: [
@@ -69,6 +73,7 @@ export const applyCommand: Command = {
               (r) => `remove ${r.instance} from ${r.machine} (its data, buckets, key and secrets stay)`,
             ),
             ...p.diff.moved.map((m) => `move ${m.instance} from ${m.from} to ${m.to} (${m.reason})`),
+            ...p.diff.storageChanges.map((c) => `change the storage nodes: ${c.note}`),
           ];
           if (!ctx.io.confirm) {
             throw new FediError("USAGE", `This apply would ${what.join("; ")}.`, {

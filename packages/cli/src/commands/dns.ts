@@ -2,14 +2,23 @@ import { Resolver } from "node:dns/promises";
 import { checkDns, DEFAULT_DNS_TTL, FediError, zoneFileFragment } from "@fediversity/core";
 import { DNS_OUTPUT_VERSION, type DnsCheckOutput, type DnsOutput, dnsCheckReport } from "../output/dns.js";
 import { EXIT } from "../terminal/global-options.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION, stringFlag } from "./shared.js";
+import {
+  ADOPT_OPTION,
+  ALLOW_MOVES_OPTION,
+  ALLOW_STORAGE_CHANGES_OPTION,
+  CONFIG_OPTION,
+  planFromFlags,
+  STATE_OPTION,
+  stringFlag,
+} from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi dns [check]`: the DNS records the deployment needs, as a zone-file fragment or JSON, or checked. */
 export const dnsCommand: Command = {
   name: "dns",
   summary: "print the DNS records the deployment needs (zone file or JSON), or check that they resolve",
-  usage: "fedi dns [check] [--config FILE] [--state DIR] [--allow-moves] [--ttl SECONDS] [--server ADDR] [--json]",
+  usage:
+    "fedi dns [check] [--config FILE] [--state DIR] [--allow-moves] [--allow-storage-changes] [--adopt NAMES] [--ttl SECONDS] [--server ADDR] [--json]",
   description: [
     "Plans the deployment (writing nothing) and prints every DNS record it needs: each service domain, each public",
     "bucket host and, where buckets are addressed in virtual-host style (PeerTube), the wildcard of the S3 root",
@@ -25,6 +34,8 @@ export const dnsCommand: Command = {
     config: CONFIG_OPTION,
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
+    "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
     ttl: {
       type: "string",
       valueName: "SECONDS",

@@ -3,7 +3,9 @@ import { planOutput } from "../output/plan-json.js";
 import { EXIT } from "../terminal/global-options.js";
 import { displayPath, outDirFor, writeDeployment } from "../workflow/plan-deployment.js";
 import {
+  ADOPT_OPTION,
   ALLOW_MOVES_OPTION,
+  ALLOW_STORAGE_CHANGES_OPTION,
   CONFIG_OPTION,
   loadFromFlags,
   OVERWRITE_EDITED_OPTION,
@@ -18,7 +20,8 @@ import type { Command } from "./types.js";
 export const planCommand: Command = {
   name: "plan",
   summary: "plan the deployment and write its NixOS/NixOps4 files",
-  usage: "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--overwrite-edited] [--json]",
+  usage:
+    "fedi plan [--config FILE] [--out DIR] [--state DIR] [--allow-moves] [--allow-storage-changes] [--adopt NAMES] [--overwrite-edited] [--json]",
   description: [
     "Validates the config, places every service instance on a machine (sticking to where the last apply put it),",
     "allocates buckets, S3 keys, secrets, ports and domains, and compares the result with the last apply",
@@ -43,6 +46,8 @@ export const planCommand: Command = {
     state: STATE_OPTION,
     "allow-moves": ALLOW_MOVES_OPTION,
     "overwrite-edited": OVERWRITE_EDITED_OPTION,
+    "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
     json: { type: "boolean", description: "print the plan as JSON on stdout (for scripts) instead of the summary" },
   },
   examples: [
@@ -56,6 +61,10 @@ export const planCommand: Command = {
       description: "resource use per machine, for a script",
     },
     { command: "fedi plan --allow-moves", description: "accept moving instances that no longer fit on their machine" },
+    {
+      command: "fedi plan --allow-storage-changes",
+      description: "accept adding or dropping storage nodes (a running cluster keeps its replication factor)",
+    },
   ],
   async run(ctx) {
     const { cwd } = ctx.io;

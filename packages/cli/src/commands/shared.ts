@@ -37,6 +37,29 @@ export const OVERWRITE_EDITED_OPTION = {
   description: "replace generated files in the deployment directory that were edited since the SDK wrote them",
 } as const satisfies OptionSpec;
 
+/** `--allow-storage-changes`, shared by the commands that plan. */
+export const ALLOW_STORAGE_CHANGES_OPTION = {
+  type: "boolean",
+  description:
+    "let the storage nodes change against the last apply (objects stay on nodes that are dropped; apply asks first)",
+} as const satisfies OptionSpec;
+
+/** `--adopt`, shared by the commands that plan. */
+export const ADOPT_OPTION = {
+  type: "string",
+  valueName: "NAMES",
+  description:
+    "comma-separated new instances that take over what removed instances left behind (buckets, key, secrets, database)",
+} as const satisfies OptionSpec;
+
+/** The instance names of `--adopt` (comma-separated), empty when not given. */
+export function adoptFlag(flags: Readonly<Record<string, string | boolean | undefined>>): string[] {
+  return (stringFlag(flags, "adopt") ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
 /** A string flag's value, if given. */
 export function stringFlag(
   flags: Readonly<Record<string, string | boolean | undefined>>,
@@ -77,12 +100,12 @@ export async function loadFromFlags(ctx: CommandContext): Promise<LoadedWithStat
   return { ...loaded, stateDir: stateDirFor(loaded.config, ctx.io.cwd, stringFlag(ctx.flags, "state")) };
 }
 
-/** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves`. */
+/** Loads as {@link loadFromFlags} and plans against the state, honouring `--allow-moves` and `--allow-storage-changes`. */
 export async function planFromFlags(ctx: CommandContext): Promise<LoadedWithState & PlannedDeployment> {
   return planLoaded(ctx, await loadFromFlags(ctx));
 }
 
-/** Plans a loaded config against its state, honouring `--allow-moves`. */
+/** Plans a loaded config against its state, honouring `--allow-moves` and `--allow-storage-changes`. */
 export async function planLoaded(
   ctx: CommandContext,
   loaded: LoadedWithState,
@@ -90,6 +113,8 @@ export async function planLoaded(
   const planned = await planDeployment({
     ...loaded,
     allowMoves: ctx.flags["allow-moves"] === true,
+    allowStorageChanges: ctx.flags["allow-storage-changes"] === true,
+    adopt: adoptFlag(ctx.flags),
     events: ctx.events,
   });
   return { ...loaded, ...planned };

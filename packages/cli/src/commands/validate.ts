@@ -1,19 +1,32 @@
 import { EXIT } from "../terminal/global-options.js";
 import { count, displayPath } from "../workflow/plan-deployment.js";
-import { ALLOW_MOVES_OPTION, CONFIG_OPTION, planFromFlags, STATE_OPTION } from "./shared.js";
+import {
+  ADOPT_OPTION,
+  ALLOW_MOVES_OPTION,
+  ALLOW_STORAGE_CHANGES_OPTION,
+  CONFIG_OPTION,
+  planFromFlags,
+  STATE_OPTION,
+} from "./shared.js";
 import type { Command } from "./types.js";
 
 /** `fedi validate`: checks the config completely (schema, plugin options, placement, allocation) without writing. */
 export const validateCommand: Command = {
   name: "validate",
   summary: "check the config and print every problem with its path",
-  usage: "fedi validate [--config FILE] [--state DIR] [--allow-moves]",
+  usage: "fedi validate [--config FILE] [--state DIR] [--allow-moves] [--allow-storage-changes] [--adopt NAMES]",
   description: [
     "Loads the config and checks everything `fedi plan` checks: the deployment schema, every plugin's options,",
     "that the instances fit on the machines (against the last applied state), and that no two of them claim the same",
     "domain or name. Every problem is printed with its path (e.g. services[1].options.domain). Nothing is written.",
   ].join("\n"),
-  options: { config: CONFIG_OPTION, state: STATE_OPTION, "allow-moves": ALLOW_MOVES_OPTION },
+  options: {
+    config: CONFIG_OPTION,
+    state: STATE_OPTION,
+    "allow-moves": ALLOW_MOVES_OPTION,
+    "allow-storage-changes": ALLOW_STORAGE_CHANGES_OPTION,
+    adopt: ADOPT_OPTION,
+  },
   examples: [
     { command: "fedi validate", description: "check the nearest fedi.config.ts" },
     { command: "fedi validate --config examples/all-in-one/fedi.config.ts", description: "check another config" },

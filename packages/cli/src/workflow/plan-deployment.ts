@@ -60,6 +60,10 @@ export interface PlanDeploymentInput extends LoadedDeployment {
   stateDir: string;
   /** Let instances move to another machine when they cannot stay. */
   allowMoves?: boolean;
+  /** Let the storage nodes change against the last apply (`PlanInput.allowStorageChanges`). */
+  allowStorageChanges?: boolean;
+  /** New instances that take over removed instances' leftovers (`PlanInput.adopt`). */
+  adopt?: string[];
   /** Progress. */
   events?: FediEvents;
 }
@@ -105,7 +109,16 @@ export async function planDeployment(input: PlanDeploymentInput): Promise<Planne
     events,
     "plan",
     "Planning",
-    () => createPlan({ spec: config.spec, registry, state, allowMoves: input.allowMoves ?? false, imports }),
+    () =>
+      createPlan({
+        spec: config.spec,
+        registry,
+        state,
+        allowMoves: input.allowMoves ?? false,
+        allowStorageChanges: input.allowStorageChanges ?? false,
+        adopt: input.adopt ?? [],
+        imports,
+      }),
     (p) => `Planned ${count(p.instances.length, "instance")} on ${count(p.machines.length, "machine")}`,
   );
   return { plan, state, stateFile: store.path, imports };

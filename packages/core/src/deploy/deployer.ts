@@ -48,7 +48,7 @@ export class Deployer {
 
   /**
    * Applies a plan made by `createPlan` against the current state: under the state lock, diffs the plan against the
-   * state, asks `confirm` before removals and moves, runs the steps (`APPLY_STEPS`) in order, and writes the new state.
+   * state, asks `confirm` before removals, moves and storage changes, runs the steps (`APPLY_STEPS`) in order, and writes the new state.
    * @throws FediError: `NIXOPS4_NOT_FOUND`, `PREFLIGHT_FAILED`, `STORAGE_*`, `SSH_*`, `NIXOPS4_*`, `VERIFY_FAILED`,
    * `CANCELLED`, ...
    */
@@ -167,11 +167,14 @@ export class Deployer {
   }
 }
 
-/** Asks `options.confirm` when the plan removes or moves instances. @throws FediError `CANCELLED` when refused. */
+/**
+ * Asks `options.confirm` when the plan removes or moves instances or changes the storage nodes.
+ * @throws FediError `CANCELLED` when refused.
+ */
 async function confirmChanges(plan: Plan, options: ApplyOptions): Promise<void> {
-  if (plan.diff.removed.length === 0 && plan.diff.moved.length === 0) return;
+  if (plan.diff.removed.length === 0 && plan.diff.moved.length === 0 && plan.diff.storageChanges.length === 0) return;
   if (!options.confirm || (await options.confirm(plan))) return;
-  throw new FediError("CANCELLED", "Nothing was changed: the removals and moves were not confirmed.", {
+  throw new FediError("CANCELLED", "Nothing was changed: the removals, moves and storage changes were not confirmed.", {
     hint: "Run `fedi apply` again and confirm in the terminal, or pass --yes (from a program: `confirm` returns true).",
   });
 }

@@ -60,6 +60,7 @@ export async function storageRuntimeInput(plan: Plan, sources: StorageInputSourc
   return {
     options: plan.storage.options,
     nodes,
+    ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
     buckets,
     secret: (id) => read(`storage.${id}`),
     tunnel: async (node, port) => {

@@ -65,7 +65,7 @@ export interface ApplyOptions {
   all?: boolean;
   /** Cancels the run; nothing is left half-written. */
   signal?: AbortSignal;
-  /** Asked when the plan removes or moves instances; returning false cancels before anything is changed. */
+  /** Asked when the plan removes or moves instances or changes the storage nodes; returning false cancels first. */
   confirm?: (plan: Plan) => boolean | Promise<boolean>;
 }
 

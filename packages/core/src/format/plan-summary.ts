@@ -184,6 +184,10 @@ function changeLines(plan: Plan, ctx: Pick<SummaryContext, "state" | "stateFile"
     lines.push(`  ${style.red("- remove")}  ${style.bold(r.instance)} (${r.kind}) from ${r.machine}; left behind:`);
     for (const l of r.leftovers) lines.push(`      ${style.dim("·")} ${l.note}`);
   }
+  // Read defensively: a diff from an older plan.json has no storage changes.
+  for (const c of d.storageChanges ?? []) {
+    lines.push(`  ${style.yellow("! storage")} ${c.note}`);
+  }
   if (d.machinesAdded.length) lines.push(`  new machines: ${d.machinesAdded.join(", ")}`);
   if (d.machinesChanged.length) lines.push(`  machines to apply: ${d.machinesChanged.join(", ")}`);
   if (d.machinesRemoved.length) {

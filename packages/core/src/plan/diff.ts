@@ -1,11 +1,13 @@
+import type { DurableItem } from "../plugin/types.js";
 import type { DeploymentState } from "../state/types.js";
 import { ownEntries } from "../util/own.js";
 import { cmp } from "./placement.js";
-import type { Leftover, Plan, PlanDiff } from "./types.js";
+import { nodeChanges } from "./stages/storage-continuity.js";
+import type { Leftover, Plan, PlanDiff, StorageChange } from "./types.js";
 
 /**
  * Compares a plan with the last applied state: instances added, removed (with what they leave behind), changed and
- * moved, and which machines' configurations changed. Without a state everything is new. Names are looked up as own
+ * moved, which machines' configurations changed, and which machines start or stop holding the storage backend's data. Without a state everything is new. Names are looked up as own
  * entries of the state's records only (`constructor` is a name like any other).
  */
 export function diffAgainstState(plan: Plan, state: DeploymentState | undefined): PlanDiff {
@@ -44,12 +46,16 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
           name: s,
           note: `secret '${s}' stays in the local secret store`,
         })),
-        {
-          kind: "data" as const,
-          name: `${prev.kind}:${name}`,
-          machine: prev.machine,
-          note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
-        },
+        ...(prev.keeps
+          ? prev.keeps.map((item) => durableLeftover(item, name, prev.machine))
+          : [
+              {
+                kind: "data" as const,
+                name: `${prev.kind}:${name}`,
+                machine: prev.machine,
+                note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
+              },
+            ]),
       ];
       return { instance: name, kind: prev.kind, machine: prev.machine, leftovers };
     });
@@ -59,9 +65,60 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
     .filter((m) => prevMachines.get(m.name)?.configHash !== m.configHash)
     .map((m) => m.name);
   const machinesRemoved = [...prevMachines.keys()].filter((m) => !planMachines.has(m)).sort(cmp);
+  const storageChanges = storageChangesOf(plan, state);
   const upToDate =
     state?.appliedAt !== undefined &&
-    added.length + changed.length + moved.length + removed.length + machinesChanged.length + machinesRemoved.length ===
+    added.length +
+      changed.length +
+      moved.length +
+      removed.length +
+      machinesChanged.length +
+      machinesRemoved.length +
+      storageChanges.length ===
       0;
-  return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved };
+  return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved, storageChanges };
+}
+
+/** The leftover of one database or directory a removed instance declared it keeps. */
+function durableLeftover(item: DurableItem, instance: string, machine: string): Leftover {
+  return item.kind === "database"
+    ? {
+        kind: "data",
+        name: `${item.engine}:${item.name}`,
+        machine,
+        durable: { ...item },
+        note: `${item.engine} database '${item.name}' of '${instance}' stays on '${machine}'`,
+      }
+    : {
+        kind: "data",
+        name: `directory:${item.path}`,
+        machine,
+        durable: { ...item },
+        note: `directory ${item.path} of '${instance}' stays on '${machine}'`,
+      };
+}
+
+/** Storage nodes added and removed against the storage the state records (none when it records none). */
+function storageChangesOf(plan: Plan, state: DeploymentState | undefined): StorageChange[] {
+  const record = state?.storage;
+  // `plan.storage` is read defensively: diffs of partial plans (tests, tools) carry no storage section.
+  const planStorage = plan.storage as Plan["storage"] | undefined;
+  if (!record || !planStorage) return [];
+  const { added, removed } = nodeChanges(
+    record.kind === planStorage.kind ? record.nodes : [],
+    planStorage.nodes.map((n) => n.machine),
+  );
+  const gone = record.kind === planStorage.kind ? removed : [...record.nodes].sort(cmp);
+  return [
+    ...added.map((machine) => ({
+      kind: "node-added" as const,
+      machine,
+      note: `'${machine}' becomes a ${planStorage.kind} storage node`,
+    })),
+    ...gone.map((machine) => ({
+      kind: "node-removed" as const,
+      machine,
+      note: `'${machine}' stops being a ${record.kind} storage node; the objects on it stay there`,
+    })),
+  ];
 }

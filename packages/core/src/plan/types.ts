@@ -1,4 +1,4 @@
-import type { CorsRule, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+import type { CorsRule, DurableItem, HealthCheck, ServiceRequirements } from "../plugin/types.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 import type { MachineBase } from "./deployable.js";
 import type { DnsRecord } from "./dns.js";
@@ -153,6 +153,8 @@ export interface Leftover {
   name: string;
   /** Machine, for data. */
   machine?: string;
+  /** For data the plugin declared (`ServiceRequirements.keeps`): which database or directory it is. */
+  durable?: DurableItem;
   /** For people: what is left and how to remove it. */
   note: string;
 }
@@ -175,6 +177,21 @@ export interface PlanDiff {
   machinesAdded: string[];
   /** Machines that left the spec (NixOps4 forgets them; nothing is undone on them). */
   machinesRemoved: string[];
+  /**
+   * Changes to which machines hold the storage backend's data, against the last apply (empty for a new deployment).
+   * A plan has any only when storage changes were allowed (`PlanInput.allowStorageChanges`); apply asks first.
+   */
+  storageChanges: StorageChange[];
+}
+
+/** A machine that starts or stops holding the storage backend's data. */
+export interface StorageChange {
+  /** `node-added`: the machine becomes a storage node; `node-removed`: it stops being one (its data stays on it). */
+  kind: "node-added" | "node-removed";
+  /** The machine. */
+  machine: string;
+  /** For people: what happens to the data. */
+  note: string;
 }
 
 /** The plan: pure data, JSON-serialisable, deterministic, without any secret value. */
@@ -193,6 +210,8 @@ export interface Plan {
     options: unknown;
     nodes: Array<{ machine: string; zone: string; capacityBytes: number }>;
     exclusive: boolean;
+    /** How many copies of each object the cluster keeps, when the backend reports it. */
+    replicationFactor?: number;
     checks: Array<{ machine: string; check: HealthCheck }>;
   };
   /** Machines sorted by name. */

@@ -111,7 +111,30 @@ export interface ServiceRequirements {
    * the service modules would each give it.
    */
   localMailDomain?: string;
+  /**
+   * What the instance keeps on its machine that outlives the service: its databases (engine and name, as the NixOS
+   * module creates them) and directories. Its buckets are declared in `buckets`. A removal lists exactly these as
+   * leftovers; without the list a removal can only say "its database and files stay".
+   */
+  keeps?: DurableItem[];
 }
+
+/** Something an instance keeps on its machine; the SDK never deletes it on its own. */
+export type DurableItem =
+  | {
+      /** A database. */
+      kind: "database";
+      /** The database server. */
+      engine: "postgresql" | "mysql" | "redis";
+      /** The database name (for redis: the server's name, e.g. `mastodon` for `services.redis.servers.mastodon`). */
+      name: string;
+    }
+  | {
+      /** A directory. */
+      kind: "directory";
+      /** Absolute path on the machine. */
+      path: string;
+    };
 
 /** A health check, as data; the deploy pipeline runs it. */
 export type HealthCheck =
@@ -231,6 +254,8 @@ export interface StorageContext {
   buckets: Array<AllocatedBucket & { instance: string; cors?: CorsRule[]; virtualHost?: boolean }>;
   /** Machines that host service instances (they need S3 access). */
   serviceMachines: MachineFacts[];
+  /** The storage the last apply set up, as given to `requirements` (absent for a new deployment). */
+  applied?: AppliedStorage;
 }
 
 /**
@@ -290,6 +315,22 @@ export interface StorageRequirements {
    * `zone`, else its name; default capacity: its disk minus the deployment's disk reserve).
    */
   layout?: Record<string, { zone?: string; capacityBytes?: number }>;
+  /**
+   * How many copies of each object the cluster keeps, when the backend has such a setting (Garage's
+   * `replication_factor`). Recorded in the state: core refuses a plan that changes it on a running cluster.
+   */
+  replicationFactor?: number;
+}
+
+/**
+ * The storage a previous apply set up, as recorded in the state: which machines hold the data and the cluster's
+ * replication factor. A plugin that chooses nodes by default keeps these, so that adding a machine moves no data.
+ */
+export interface AppliedStorage {
+  /** Storage node machine names, sorted. */
+  nodes: string[];
+  /** The replication factor, when the plugin reported one. */
+  replicationFactor?: number;
 }
 
 /** Result of a storage runtime operation step. */
@@ -314,8 +355,12 @@ export interface StoragePlugin<Options = unknown> {
   readonly displayName?: string;
   /** Options schema (zod). */
   readonly options: z.ZodType<Options>;
-  /** Chooses the storage nodes among the machines and validates the options against them. */
-  requirements(options: Options, machines: MachineFacts[]): StorageRequirements;
+  /**
+   * Chooses the storage nodes among the machines and validates the options against them. `applied` is the storage
+   * the last apply set up (absent for a new deployment): nodes chosen by default should stay those (core refuses a
+   * plan that changes the nodes or the replication factor unless the user allows it; see `PlanInput`).
+   */
+  requirements(options: Options, machines: MachineFacts[], applied?: AppliedStorage): StorageRequirements;
   /** The NixOS module body for one storage node. */
   nixos(ctx: StorageContext, node: StorageNode, options: Options): NixInput;
   /** NixOS module body for a service machine that uses the storage (e.g. firewall or hosts entries); optional. */
@@ -350,6 +395,8 @@ export interface StorageRuntimeInput<Options = unknown> {
   options: Options;
   /** Storage nodes. */
   nodes: StorageNode[];
+  /** The replication factor the plan was made with (`StorageRequirements.replicationFactor`), if any. */
+  replicationFactor?: number;
   /** Buckets with their key credentials (values: handle with care, never log). */
   buckets: Array<{
     name: string;

@@ -1,12 +1,13 @@
-export { type DeploymentFilesOptions, deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
-export { checkDeploymentDirLocation, type GuardedFolders } from "./location.js";
-export { machineImportCopies, readMachineImports } from "./machine-imports.js";
 export {
   ACME_STAGING_SERVER,
   buildMachineModule,
   type MachineModuleInput,
   machineModuleDefinitions,
-} from "./machine-module.js";
+} from "../plan/machine-module.js";
+export { SECRETS_INSTALLER_UNIT, staticModuleDefinitions } from "../plan/static-module-options.js";
+export { type DeploymentFilesOptions, deploymentFiles, machineFile, memberPath } from "./deployment-files.js";
+export { checkDeploymentDirLocation, type GuardedFolders } from "./location.js";
+export { machineImportCopies, readMachineImports } from "./machine-imports.js";
 export {
   DEPLOYMENT_MANIFEST_FILE,
   DEPLOYMENT_MANIFEST_VERSION,
@@ -15,7 +16,6 @@ export {
   readDeploymentManifest,
 } from "./manifest.js";
 export { type RenderDeploymentOptions, renderDeployment } from "./render-deployment.js";
-export { SECRETS_INSTALLER_UNIT, staticModuleDefinitions } from "./static-module-options.js";
 export {
   BASE_MODULE_FILE,
   SECRETS_INSTALLER_FILE,

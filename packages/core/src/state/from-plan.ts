@@ -2,7 +2,7 @@ import type { Plan } from "../plan/types.js";
 import { type DeploymentState, STATE_SCHEMA_VERSION } from "./types.js";
 
 /**
- * The state after `plan` has been applied: its instances and machines, and the leftovers of removed instances
+ * The state after `plan` has been applied: its instances, machines and storage nodes, and the leftovers of removed instances
  * added to those already recorded (a leftover stays recorded until the user deletes it).
  */
 export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined, appliedAt: Date): DeploymentState {
@@ -11,6 +11,7 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
   const stillUsed = new Set([
     ...plan.buckets.map((b) => `bucket:${b.name}:`),
     ...plan.keys.map((k) => `key:${k.name}:`),
+    ...plan.secrets.map((x) => `secret:${x.name}:`),
   ]);
   for (const removed of plan.diff.removed) {
     for (const l of removed.leftovers) {
@@ -35,11 +36,17 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
           buckets: [...i.buckets],
           ...(i.key ? { key: i.key } : {}),
           secrets: [...i.secrets],
+          ...(i.requirements.keeps ? { keeps: i.requirements.keeps.map((k) => ({ ...k })) } : {}),
         },
       ]),
     ),
     machines: Object.fromEntries(plan.machines.map((m) => [m.name, { configHash: m.configHash }])),
-    // A re-added instance takes its bucket and key back: they are no longer leftovers.
+    storage: {
+      kind: plan.storage.kind,
+      nodes: plan.storage.nodes.map((n) => n.machine).sort(),
+      ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
+    },
+    // An adopting instance takes the bucket, key and secrets back: they are no longer leftovers.
     leftovers: leftovers.filter((l) => !stillUsed.has(`${l.kind}:${l.name}:`)),
   };
 }

@@ -6,15 +6,24 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { acquireLock, type LockOptions } from "./lock.js";
 import { type DeploymentState, emptyState, STATE_SCHEMA_VERSION } from "./types.js";
 
+const DurableItemSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("database"), engine: z.enum(["postgresql", "mysql", "redis"]), name: z.string() }),
+  z.object({ kind: z.literal("directory"), path: z.string() }),
+]);
+
 const LeftoverSchema = z.object({
   kind: z.enum(["bucket", "key", "secret", "data"]),
   name: z.string(),
   machine: z.string().optional(),
   note: z.string(),
+  durable: DurableItemSchema.optional(),
 });
 
+/** The state schema versions this SDK reads: 1 (before `storage` was recorded) and {@link STATE_SCHEMA_VERSION}. */
+const READABLE_VERSIONS: readonly unknown[] = [1, STATE_SCHEMA_VERSION];
+
 const StateSchema = z.object({
-  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(STATE_SCHEMA_VERSION)]),
   deployment: z.string(),
   appliedAt: z.string().optional(),
   instances: z.record(
@@ -26,10 +35,14 @@ const StateSchema = z.object({
       buckets: z.array(z.string()),
       key: z.string().optional(),
       secrets: z.array(z.string()),
+      keeps: z.array(DurableItemSchema).optional(),
     }),
   ),
   machines: z.record(z.string(), z.object({ configHash: z.string() })),
   leftovers: z.array(LeftoverSchema),
+  storage: z
+    .object({ kind: z.string(), nodes: z.array(z.string()), replicationFactor: z.number().int().positive().optional() })
+    .optional(),
   progress: z.object({ planHash: z.string(), completed: z.array(z.string()), startedAt: z.string() }).optional(),
 });
 
@@ -73,10 +86,10 @@ export class StateStore {
       });
     }
     const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
-    if (version !== STATE_SCHEMA_VERSION) {
+    if (!READABLE_VERSIONS.includes(version)) {
       throw new FediError(
         "STATE_INVALID",
-        `${this.path} has schema version ${String(version)}; this SDK reads version ${STATE_SCHEMA_VERSION}.`,
+        `${this.path} has schema version ${String(version)}; this SDK reads versions ${READABLE_VERSIONS.join(" and ")}.`,
         {
           hint: "Use the SDK version that wrote it, or upgrade the SDK.",
         },
@@ -98,7 +111,13 @@ export class StateStore {
         },
       );
     }
-    return parsed.data as DeploymentState;
+    // Version 1 had no storage record: it reads as a version 2 state without one (the next apply records it).
+    const { storage, ...rest } = parsed.data;
+    return (
+      parsed.data.schemaVersion === 1
+        ? { ...rest, schemaVersion: STATE_SCHEMA_VERSION }
+        : { ...rest, ...(storage ? { storage } : {}) }
+    ) as DeploymentState;
   }
 
   /** Writes the state atomically. */

@@ -1,7 +1,24 @@
 import type { Leftover } from "../plan/types.js";
+import type { DurableItem } from "../plugin/types.js";
 
-/** Schema version of {@link DeploymentState}. */
-export const STATE_SCHEMA_VERSION = 1;
+/**
+ * Schema version of {@link DeploymentState} that this SDK writes. Version 2 added `storage`; a version 1 file is read
+ * as a state without it (see `StateStore.read`), and an older SDK refuses a version 2 file rather than drop the record.
+ */
+export const STATE_SCHEMA_VERSION = 2;
+
+/** Schema versions of {@link DeploymentState} this SDK reads. */
+export type StateSchemaVersion = 1 | typeof STATE_SCHEMA_VERSION;
+
+/** What was last applied of the storage backend: its kind, the machines holding its data, its replication factor. */
+export interface AppliedStorageRecord {
+  /** Storage plugin kind. */
+  kind: string;
+  /** Storage node machine names, sorted. */
+  nodes: string[];
+  /** Replication factor, when the plugin reports one. */
+  replicationFactor?: number;
+}
 
 /** What was last applied for one instance. */
 export interface AppliedInstance {
@@ -17,6 +34,8 @@ export interface AppliedInstance {
   key?: string;
   /** Secrets it owns (global names). */
   secrets: string[];
+  /** What it keeps on its machine, as its plugin declared (absent when the plugin declares nothing). */
+  keeps?: DurableItem[];
 }
 
 /** What was last applied for one machine. */
@@ -37,8 +56,8 @@ export interface ApplyProgress {
 
 /** `.fedi/state.json`: what was last applied. Contains no secret values. */
 export interface DeploymentState {
-  /** {@link STATE_SCHEMA_VERSION}. */
-  schemaVersion: typeof STATE_SCHEMA_VERSION;
+  /** {@link STATE_SCHEMA_VERSION}, or 1 for a state read from a file written before `storage` was recorded. */
+  schemaVersion: StateSchemaVersion;
   /** Deployment name. */
   deployment: string;
   /** When the last apply finished (ISO 8601), or undefined if none finished yet. */
@@ -47,6 +66,8 @@ export interface DeploymentState {
   instances: Record<string, AppliedInstance>;
   /** Applied machines by name. */
   machines: Record<string, AppliedMachine>;
+  /** The storage backend as last applied; absent before the first apply (and in version 1 files). */
+  storage?: AppliedStorageRecord;
   /** Things removed instances left behind, kept until the user deletes them. */
   leftovers: Leftover[];
   /** An unfinished apply. */

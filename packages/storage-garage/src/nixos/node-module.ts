@@ -53,7 +53,7 @@ export function firewallPlan(
  * @throws FediError `PLUGIN_OPTIONS_INVALID` or `SPEC_INVALID` (ACME account missing for the web proxy).
  */
 export function garageNodeModule(ctx: StorageContext, node: StorageNode, options: GarageOptions): NixInput {
-  const topology = resolveTopology(options, ctx.machines);
+  const topology = resolveTopology(options, ctx.machines, ctx.applied);
   const body: Record<string, NixInput> = {
     services: {
       garage: nix.comment(`Garage storage node '${node.machine.name}' of a ${topology.nodes.length}-node cluster`, {

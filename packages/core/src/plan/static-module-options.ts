@@ -4,10 +4,10 @@
  * evaluates the real files and holds every path they define against this list, so a change to one without the other
  * fails.
  */
-import type { MachineBase } from "../plan/deployable.js";
-import type { GeneratedDefinition, GeneratedDefinitionKind } from "../plan/nixos-overrides.js";
-import type { PlannedSecretFile } from "../plan/types.js";
-import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-modules.js";
+import type { MachineBase } from "./deployable.js";
+import type { GeneratedDefinition, GeneratedDefinitionKind } from "./nixos-overrides.js";
+import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-files.js";
+import type { PlannedSecretFile } from "./types.js";
 
 /** Name of the secrets installer's systemd unit (without `.service`), as `nix/fediversity-secrets.nix` defines it. */
 export const SECRETS_INSTALLER_UNIT = "fediversity-secrets";

@@ -1,10 +1,10 @@
 import { FediError, isFediError } from "../errors.js";
 import { type NixInput, nix, printNixFile, toNix } from "../nix/index.js";
-import type { MachineBase } from "../plan/deployable.js";
-import { definitionsOf, type GeneratedDefinition } from "../plan/nixos-overrides.js";
-import type { PlannedSecretFile } from "../plan/types.js";
+import type { MachineBase } from "./deployable.js";
+import { definitionsOf, type GeneratedDefinition } from "./nixos-overrides.js";
+import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-files.js";
 import { staticModuleDefinitions } from "./static-module-options.js";
-import { BASE_MODULE_FILE, SECRETS_INSTALLER_FILE } from "./static-modules.js";
+import type { PlannedSecretFile } from "./types.js";
 
 /** Let's Encrypt's staging directory, used when `acme.staging` is set. */
 export const ACME_STAGING_SERVER = "https://acme-staging-v02.api.letsencrypt.org/directory";
