@@ -21,8 +21,11 @@ export function packageBuild(entry: Record<string, string>, extra: Partial<Optio
     splitting: true,
     treeshake: true,
     shims: false,
-    ...(format === "cjs" ? { noExternal: esmOnlyDependencies(process.cwd()).map(packagePattern) } : {}),
     ...extra,
+    // The CommonJS build bundles the ESM-only dependencies (with what a package's own config adds).
+    ...(format === "cjs"
+      ? { noExternal: [...esmOnlyDependencies(process.cwd()).map(packagePattern), ...(extra.noExternal ?? [])] }
+      : {}),
     format: [format],
     // The builds run at the same time: only the first one empties dist/ (before either writes).
     clean: (extra.clean ?? true) && index === 0,

@@ -21,7 +21,7 @@ async function copyStaticNix(): Promise<void> {
 export default defineConfig(
   packageBuild(
     { index: "src/index.ts", "nix/index": "src/nix/index.ts", "testing/index": "src/testing/index.ts" },
-    // p-limit and its yocto-queue are ESM-only: bundled, so that the CommonJS build never `require`s them.
-    { onSuccess: copyStaticNix, noExternal: ["p-limit", "yocto-queue"] },
+    // ESM-only dependencies (execa, p-limit, ...) are bundled into the CommonJS build by packageBuild.
+    { onSuccess: copyStaticNix },
   ),
 );

@@ -15,8 +15,15 @@ const deployment = defineDeployment({
     {
       name: "fedi01",
       host: "203.0.113.10",
-      ssh: { hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N" },
+      ssh: {
+        hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N",
+        authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMEnLm19Hsm2mDZSZOCeON/RzNJ7CkeQf3kBNuba+y/N ops"],
+      },
       resources: { cpus: 4, memoryMiB: 8192, diskGiB: 100 },
+      // what `fedi adopt` prints: the machine's stateVersion, boot loader and root file system
+      stateVersion: "25.05",
+      boot: { loader: "grub", devices: ["/dev/vda"] },
+      nixos: { fileSystems: { "/": { device: "/dev/vda1", fsType: "ext4" } } },
     },
   ],
   storage: {
