@@ -49,8 +49,8 @@ export function installStagedCommand(staged: string, path: string, tempSuffix: s
  * inside the SSH connection; hashes are compared on the machine, so nothing secret is stored locally.
  *
  * On a target with `sudo` (a non-root login user) the folder is root-only, so SFTP cannot write there: each file is
- * uploaded by SFTP into the user's {@link secretStagingDir} (mode 0700) and moved into place as root with
- * {@link installStagedCommand}; listing and removal run as root through sudo; the staging folder is removed at the end
+ * uploaded by SFTP into the user's `secretStagingDir` (mode 0700) and moved into place as root with
+ * `installStagedCommand`; listing and removal run as root through sudo; the staging folder is removed at the end
  * (also after a failure, when the machine still answers).
  */
 export async function syncSecretFiles(

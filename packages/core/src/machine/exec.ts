@@ -92,7 +92,7 @@ export function commandLabel(command: string, options: Pick<ExecOptions, "sensit
  * The shell command that runs `command` as root through `sudo -n` (never prompts): `sudo -n -- sh -c '<command>'`,
  * with `command` shell-quoted as one argument (so nothing in it becomes an option of sudo or sh) and standard input
  * passed through. `sudo -n true` runs first (stdin closed): when sudo refuses, the wrapper prints a marker and sudo's
- * message on stderr and exits 1, which {@link runCommand} turns into `SSH_SUDO_REFUSED`.
+ * message on stderr and exits 1, which `runCommand` turns into `SSH_SUDO_REFUSED`.
  */
 export function sudoCommand(command: string): string {
   return [
