@@ -38,6 +38,13 @@ export interface RenderDeploymentOptions {
  * last (see {@link writeDeploymentDir}). Rendering the same plan again writes nothing.
  * @example
  * ```ts
+ * import { createPlan, createRegistry, readNixosImports, renderDeployment } from "@fediversity/core";
+ * import { mastodon } from "@fediversity/service-mastodon";
+ * import { garage } from "@fediversity/storage-garage";
+ *
+ * declare const spec: unknown; // the deployment spec, e.g. a loaded fedi.config.ts
+ * const configDir = "."; // the folder nixosImports paths are relative to
+ * const registry = createRegistry([garage, mastodon]);
  * const imports = await readNixosImports(spec, configDir);
  * const plan = createPlan({ spec, registry, imports });
  * const { written, removed } = await renderDeployment(plan, { dir: "deploy", imports, configDir, stateDir: ".fedi" });

@@ -141,8 +141,13 @@ describe.runIf(canRun)("a non-root deploy user with passwordless sudo", () => {
       const sudoBefore = (await sudoLog()).length;
       expect(await activateStep.run(ctx)).toBe("secrets reinstalled on 1 machine(s)");
       expect((await host.systemctlCalls()).slice(before)).toEqual([
+        // each changed file's installer, the cleanup, then exactly the running readers (secret rotation)
+        "restart fediversity-secret-alpha-env.service",
+        "restart fediversity-secret-storage-env.service",
         "restart fediversity-secrets.service",
-        "try-restart toystore.service webapp.service",
+        "is-active toystore.service",
+        "is-active webapp.service",
+        "restart toystore.service webapp.service",
       ]);
       expect((await sudoLog()).slice(sudoBefore - 1).join("\n")).toContain(
         `${DEPLOY_USER} -n -- sh -c systemctl restart fediversity-secrets.service && systemctl try-restart`,
