@@ -14,7 +14,7 @@ beforeAll(async () => {
     "--config",
     config,
     "--out",
-    dir,
+    join(dir, "deploy"), // the deployment directory must not contain the state folder
     "--state",
     join(dir, "state"),
     "--json",

@@ -150,7 +150,7 @@ describe.runIf(canRun)("a non-root deploy user with passwordless sudo", () => {
         "restart toystore.service webapp.service",
       ]);
       expect((await sudoLog()).slice(sudoBefore - 1).join("\n")).toContain(
-        `${DEPLOY_USER} -n -- sh -c systemctl restart fediversity-secrets.service && systemctl try-restart`,
+        `${DEPLOY_USER} -n -- sh -c systemctl restart fediversity-secrets.service\n${DEPLOY_USER} -n true\n${DEPLOY_USER} -n -- sh -c set --; for u in toystore.service webapp.service;`,
       );
     } finally {
       await stepPool.closeAll();
