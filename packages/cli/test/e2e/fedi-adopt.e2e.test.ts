@@ -1,37 +1,27 @@
 // `fedi adopt` as a subprocess (built binary) against the loopback fleet of NixOS-like hosts (real sshd).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HARDWARE_CONFIG_HEADER } from "../../../core/src/machine/index.js";
 import { QEMU_HARDWARE_CONFIG } from "../../../core/test/fixtures/nixos-host-double.js";
 import { fedi } from "../support/fedi.js";
-import { type Fleet, startFleet } from "./fleet.js";
+import { type Fleet, type FleetConfig, startFleet, writeFleetConfig } from "./fleet.js";
 
 let fleet: Fleet;
+let fleetConfig: FleetConfig | undefined;
 let work: string;
 let config: string;
-const here = fileURLToPath(new URL(".", import.meta.url));
 const hwFile = (machine: string, dir = work) => join(dir, "machines", machine, "hardware-configuration.nix");
 
 beforeAll(async () => {
   fleet = await startFleet();
-  // Inside the repository, so that the config resolves the workspace packages like a user's project.
-  work = await mkdtemp(join(here, ".work-"));
-  config = join(work, "fedi.config.ts");
-  await writeFile(
-    config,
-    [
-      'import { defineDeployment } from "@fediversity/cli";',
-      `import { probeApp } from ${JSON.stringify(join(here, "probe-app.ts"))};`,
-      `export default defineDeployment({ ...${JSON.stringify(fleet.spec())}, plugins: [probeApp(${fleet.healthPort})] });`,
-      "",
-    ].join("\n"),
-  );
+  fleetConfig = await writeFleetConfig(fleet);
+  work = fleetConfig.dir;
+  config = fleetConfig.config;
 }, 120_000);
 afterAll(async () => {
   await fleet?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
+  await fleetConfig?.dispose();
 });
 
 describe("fedi adopt (built binary, loopback fleet)", () => {

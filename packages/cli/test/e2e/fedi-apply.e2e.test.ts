@@ -1,10 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { announceSkip, isRoot } from "../../../core/test/fixtures/privileges.js";
 import { fedi } from "../support/fedi.js";
-import { FLAKES_ENV, type Fleet, NIXOPS4_DOUBLE, startFleet } from "./fleet.js";
+import { FLAKES_ENV, type Fleet, type FleetConfig, NIXOPS4_DOUBLE, startFleet, writeFleetConfig } from "./fleet.js";
 
 // The fleet's machines are logged into as root and get root-owned secret files: a normal user cannot play that part.
 const canRun = isRoot();
@@ -12,9 +10,8 @@ if (!canRun)
   announceSkip("the fedi apply end-to-end tests", "the loopback fleet needs root (root logins, root-owned uploads)");
 
 let fleet: Fleet;
-let work: string;
+let fleetConfig: FleetConfig | undefined;
 let config: string;
-const here = fileURLToPath(new URL(".", import.meta.url));
 
 function env(): Record<string, string> {
   return {
@@ -29,22 +26,12 @@ const common = () => ["--config", config, "--state", join(fleet.dir, ".fedi"), "
 beforeAll(async () => {
   if (!canRun) return;
   fleet = await startFleet();
-  // The config lives inside the repository so that it resolves the workspace packages like a user's project would.
-  work = await mkdtemp(join(here, ".work-"));
-  config = join(work, "fedi.config.ts");
-  await writeFile(
-    config,
-    [
-      'import { defineDeployment } from "@fediversity/cli";',
-      `import { probeApp } from ${JSON.stringify(join(here, "probe-app.ts"))};`,
-      `export default defineDeployment({ ...${JSON.stringify(fleet.spec())}, plugins: [probeApp(${fleet.healthPort})] });`,
-      "",
-    ].join("\n"),
-  );
+  fleetConfig = await writeFleetConfig(fleet);
+  config = fleetConfig.config;
 }, 120_000);
 afterAll(async () => {
   await fleet?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
+  await fleetConfig?.dispose();
 });
 
 describe.runIf(canRun)("fedi apply, status, secret and keyscan (built binary, loopback fleet)", () => {
@@ -85,15 +72,7 @@ describe.runIf(canRun)("fedi apply, status, secret and keyscan (built binary, lo
   it("asks before removing an instance, and refuses without a terminal unless --yes", async () => {
     const spec = fleet.spec() as { services: unknown[] };
     spec.services = spec.services.slice(0, 1); // beta goes away
-    await writeFile(
-      config,
-      [
-        'import { defineDeployment } from "@fediversity/cli";',
-        `import { probeApp } from ${JSON.stringify(join(here, "probe-app.ts"))};`,
-        `export default defineDeployment({ ...${JSON.stringify(spec)}, plugins: [probeApp(${fleet.healthPort})] });`,
-        "",
-      ].join("\n"),
-    );
+    await fleetConfig!.write(spec);
     const refused = await fedi(["apply", ...common()], { env: env() });
     expect(refused.exitCode).toBe(2); // a usage error: confirmation needs a terminal or --yes
     expect(refused.stderr).toContain("remove beta from web2");

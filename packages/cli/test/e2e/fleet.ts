@@ -1,7 +1,7 @@
 // A loopback fleet for end-to-end tests: NixOS-like sshd hosts (core's host double), the Garage admin double,
 // a real S3 server (s3rver), the NixOps4 double, and a small HTTP service the health checks probe.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,3 +155,38 @@ export async function startFleet(): Promise<Fleet> {
  * `nix-command` and `flakes` features, which Debian's Nix leaves off.
  */
 export const FLAKES_ENV = { NIX_CONFIG: "experimental-features = nix-command flakes" } as const;
+
+/** A `fedi.config.ts` for the fleet (its spec and the probe app), and how to change or remove it. */
+export interface FleetConfig {
+  /** The config file's path. */
+  config: string;
+  /** The folder that holds it (a config's relative paths, e.g. `machines/<name>/...`, are under it). */
+  dir: string;
+  /** Writes the config again with another spec (e.g. the fleet's spec with an instance removed). */
+  write(spec: unknown): Promise<void>;
+  /** Removes the folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Writes the fleet's config the way a user's project has it: `defineDeployment` from `@fediversity/cli` with the
+ * probe app as a plugin. The folder lies inside the repository so that the config resolves the workspace packages
+ * as a user's project would (a folder under the system's temp folder would not find them).
+ */
+export async function writeFleetConfig(fleet: Fleet): Promise<FleetConfig> {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const dir = await mkdtemp(join(here, ".work-"));
+  const config = join(dir, "fedi.config.ts");
+  const write = (spec: unknown) =>
+    writeFile(
+      config,
+      [
+        'import { defineDeployment } from "@fediversity/cli";',
+        `import { probeApp } from ${JSON.stringify(join(here, "probe-app.ts"))};`,
+        `export default defineDeployment({ ...${JSON.stringify(spec)}, plugins: [probeApp(${fleet.healthPort})] });`,
+        "",
+      ].join("\n"),
+    );
+  await write(fleet.spec());
+  return { config, dir, write, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
