@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Options } from "tsup";
 
@@ -8,7 +8,9 @@ import type { Options } from "tsup";
  *
  * The CommonJS build bundles the dependencies that cannot be `require`d (ESM-only packages such as `execa`, with
  * everything they import): CommonJS loaders (tsx, ts-node, jest, older Node) fail on `require` of an ES module.
- * The ESM build keeps every dependency external.
+ * The ESM build keeps every dependency external. The CommonJS build also writes `dist/THIRD-PARTY-NOTICES.md`: the
+ * name, version, licence and licence text of each package it bundles, which their licences (MIT and the like) ask a
+ * copy of their code to carry.
  */
 export function packageBuild(entry: Record<string, string>, extra: Partial<Options> = {}): Options[] {
   const formats = [extra.format ?? ["esm", "cjs"]].flat();
@@ -24,12 +26,42 @@ export function packageBuild(entry: Record<string, string>, extra: Partial<Optio
     ...extra,
     // The CommonJS build bundles the ESM-only dependencies (with what a package's own config adds).
     ...(format === "cjs"
-      ? { noExternal: [...esmOnlyDependencies(process.cwd()).map(packagePattern), ...(extra.noExternal ?? [])] }
+      ? {
+          noExternal: [...esmOnlyDependencies(process.cwd()).map(packagePattern), ...(extra.noExternal ?? [])],
+          onSuccess: async () => {
+            if (typeof extra.onSuccess === "function") await extra.onSuccess();
+            writeThirdPartyNotices(process.cwd());
+          },
+        }
       : {}),
     format: [format],
     // The builds run at the same time: only the first one empties dist/ (before either writes).
     clean: (extra.clean ?? true) && index === 0,
   }));
+}
+
+/** Name of the file that lists the packages a CommonJS build bundles, with their licences. */
+export const THIRD_PARTY_NOTICES = "THIRD-PARTY-NOTICES.md";
+
+/**
+ * Writes `dist/THIRD-PARTY-NOTICES.md` of the package in `dir`: for each package its CommonJS build bundles (see
+ * {@link esmOnlyDependencies}), its name, version, declared licence and the text of its licence file. Without bundled
+ * packages the file says so.
+ */
+export function writeThirdPartyNotices(dir: string): void {
+  const sections = esmOnlyDependencies(dir).map((name) => {
+    const found = findPackage(name, dir);
+    if (!found) return `## ${name}\n\n(not installed when this package was built)\n`;
+    const pkg = found.pkg as PackageJson & { version?: string; license?: string };
+    const licenceFile = readdirSync(found.dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = licenceFile ? readFileSync(join(found.dir, licenceFile), "utf8").trim() : "(no licence file shipped)";
+    return `## ${name} ${pkg.version ?? ""}\n\nLicence: ${pkg.license ?? "not declared"}\n\n\`\`\`text\n${text}\n\`\`\`\n`;
+  });
+  const intro =
+    sections.length > 0
+      ? "The CommonJS build (`*.cjs`) of this package includes code of the packages below, under their licences.\n"
+      : "The CommonJS build (`*.cjs`) of this package includes no code of other packages.\n";
+  writeFileSync(join(dir, "dist", THIRD_PARTY_NOTICES), `# Third-party notices\n\n${intro}\n${sections.join("\n")}`);
 }
 
 /** Matches imports of a package and of its subpaths (`name`, `name/sub`). */

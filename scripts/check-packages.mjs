@@ -1,8 +1,10 @@
 // Runs publint and @arethetypeswrong/cli on every workspace package (after `npm run build`), and checks that each
 // package's declarations import only packages it declares (dependencies or peerDependencies; Node's modules need
-// `@types/node`): a consumer compiling with `skipLibCheck: false` must not need anything else.
+// `@types/node`): a consumer compiling with `skipLibCheck: false` must not need anything else. It also checks that
+// every package whose code a CommonJS build bundled (esbuild's `// node_modules/<name>/...` markers in `dist/*.cjs`)
+// is named, with its licence, in the package's `dist/THIRD-PARTY-NOTICES.md`.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { join } from "node:path";
 
@@ -27,8 +29,32 @@ for (const dir of root.workspaces) {
     failed = true;
     console.log(`FAIL declarations ${dir}\n${undeclared.map((line) => `  ${line}`).join("\n")}`);
   }
+  const unnoticed = bundledWithoutNotice(dir);
+  if (unnoticed.length === 0) console.log(`ok   third-party notices ${dir}`);
+  else {
+    failed = true;
+    console.log(`FAIL third-party notices ${dir}\n${unnoticed.map((line) => `  ${line}`).join("\n")}`);
+  }
 }
 process.exit(failed ? 1 : 0);
+
+/** Packages bundled into `dir/dist/*.cjs` that `dir/dist/THIRD-PARTY-NOTICES.md` does not name. */
+function bundledWithoutNotice(dir) {
+  const dist = join(dir, "dist");
+  const bundled = new Set();
+  for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".cjs")) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), "utf8");
+    for (const match of text.matchAll(/^\/\/ (?:\.\.\/)*node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm))
+      bundled.add(match[1]);
+  }
+  const noticesFile = join(dist, "THIRD-PARTY-NOTICES.md");
+  if (!existsSync(noticesFile)) return [`${noticesFile} is missing (the CommonJS build writes it)`];
+  const notices = readFileSync(noticesFile, "utf8");
+  return [...bundled]
+    .filter((name) => !notices.includes(`\n## ${name} `))
+    .map((name) => `dist/*.cjs bundles ${name}, which ${noticesFile} does not name`);
+}
 
 /** The imports in `dir/dist`'s declaration files of packages that `dir/package.json` does not declare. */
 function undeclaredDeclarationImports(dir) {
