@@ -1,9 +1,16 @@
-import { createPlan, createRegistry, deploymentGraph, toDot, toMermaid } from "@fediversity/core";
+import {
+  createPlan,
+  createPlanFromUnknown,
+  createRegistry,
+  deploymentGraph,
+  toDot,
+  toMermaid,
+} from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { blobs, machine, site } from "./support/plugins.js";
 
 const registry = createRegistry([site, blobs]);
-const plan = createPlan({
+const plan = createPlanFromUnknown({
   registry,
   spec: {
     name: "prov",

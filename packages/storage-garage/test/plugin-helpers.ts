@@ -2,6 +2,7 @@
 // planner handed the Garage plugin.
 import {
   createPlan,
+  createPlanFromUnknown,
   createRegistry,
   defineService,
   defineStorage,
@@ -69,7 +70,7 @@ export function planGarage(spec: unknown): { plan: Plan; calls: Map<string, Node
       return body;
     },
   });
-  const plan = createPlan({ spec, registry: createRegistry([recording, mediaApp]) });
+  const plan = createPlanFromUnknown({ spec, registry: createRegistry([recording, mediaApp]) });
   return { plan, calls };
 }
 

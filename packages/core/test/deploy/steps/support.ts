@@ -9,6 +9,7 @@ import {
   type AnyFediEvent,
   type ApplyReport,
   createPlan,
+  createPlanFromUnknown,
   createRegistry,
   FediEvents,
   FileSecretStore,
@@ -38,7 +39,7 @@ export function planFor(
   machines: unknown[],
   services: unknown[] = [{ name: "alpha", kind: "webapp", options: { domain: "alpha.example.org" } }],
 ): Plan {
-  return createPlan({
+  return createPlanFromUnknown({
     spec: {
       name: "steps",
       machines,
