@@ -1,5 +1,5 @@
 // One benchmark run in a fresh process, so that peak memory is this size's alone. Prints one JSON line.
-import { createPlan, createPlanFromUnknown, createRegistry, deploymentFiles } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, deploymentFiles } from "@fediversity/core";
 import { mastodon } from "@fediversity/service-mastodon";
 import { peertube } from "@fediversity/service-peertube";
 import { pixelfed } from "@fediversity/service-pixelfed";

@@ -2,13 +2,7 @@
 // requirements, every module parsed and evaluated by the real nix-instantiate), the nixpkgs option contract, and a
 // deployment that uses it beside the built-in plugins.
 import { readFileSync } from "node:fs";
-import {
-  checkOptionContract,
-  createPlan,
-  createPlanFromUnknown,
-  createRegistry,
-  type OptionContract,
-} from "@fediversity/core";
+import { checkOptionContract, createPlanFromUnknown, createRegistry, type OptionContract } from "@fediversity/core";
 import { type CheckedModule, checkServicePlugin } from "@fediversity/core/testing";
 import { mastodon } from "@fediversity/service-mastodon";
 import { garage } from "@fediversity/storage-garage";

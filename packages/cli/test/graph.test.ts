@@ -1,11 +1,4 @@
-import {
-  createPlan,
-  createPlanFromUnknown,
-  createRegistry,
-  deploymentGraph,
-  toDot,
-  toMermaid,
-} from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, deploymentGraph, toDot, toMermaid } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { blobs, machine, site } from "./support/plugins.js";
 

@@ -1,12 +1,5 @@
 // `--allow-storage-changes` (issue 12, item 1): the flag reaches the planner, the summary lists storage changes.
-import {
-  createPlan,
-  createPlanFromUnknown,
-  createRegistry,
-  hasErrorCode,
-  planSummary,
-  stateFromPlan,
-} from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, hasErrorCode, planSummary, stateFromPlan } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { applyCommand } from "../src/commands/apply.js";
 import { planCommand } from "../src/commands/plan.js";

@@ -1,5 +1,4 @@
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   plainStyle,

@@ -1,4 +1,4 @@
-import { createPlan, createPlanFromUnknown, createRegistry, formatPath, isFediError } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, formatPath, isFediError } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 import { PeertubeOptions, peertube } from "../src/index.js";

@@ -1,4 +1,4 @@
-import { createPlan, createPlanFromUnknown, createRegistry, isFediError, type Plan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, isFediError, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";

@@ -1,5 +1,5 @@
 // What a pixelfed instance keeps (issue 12, item 6): the removal lists exactly the database and files nixpkgs creates.
-import { createPlan, createPlanFromUnknown, createRegistry, stateFromPlan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, stateFromPlan } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 import { pixelfed } from "../src/index.js";

@@ -1,6 +1,6 @@
 // Garage's DNS hook through the real planner: public bucket hosts on the web node, the virtual-host S3 wildcard on
 // every node, nothing for names the SDK does not serve, and service domains that collide with Garage's names refused.
-import { createPlan, createPlanFromUnknown, createRegistry, type DnsRecord, defineService } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, type DnsRecord, defineService } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { garage } from "../src/index.js";

@@ -1,7 +1,6 @@
 // Shared by the plugin and NixOS tests: specs, a tiny service plugin, and a planner run that records what the
 // planner handed the Garage plugin.
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   defineService,

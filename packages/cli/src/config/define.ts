@@ -29,6 +29,11 @@ export type DeploymentConfigOf<P extends readonly Plugin[] = readonly []> = Depl
   plugins?: P;
 };
 
+/** What `defineDeployment` takes: the spec typed by the built-in plugins and `P`, and `P` itself. */
+type ConfigInput<P extends readonly Plugin[]> = NoInfer<DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>> & {
+  plugins?: P;
+};
+
 /** A config module's default export: the config itself, or a function (possibly async) that returns it. */
 export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig | Promise<DeploymentConfig>);
 
@@ -36,6 +41,10 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
  * Types a deployment config. It returns its argument unchanged; its only job is to give editors the types (as Vite's
  * `defineConfig` does). Kinds and options are typed by the built-in plugins and by those given in `plugins`: a
  * misspelt option, a value of the wrong type or an unknown kind is a compile error.
+ *
+ * It also takes a function (sync or async) that returns the config, called when the config is loaded; it then
+ * returns that function. A function that adds plugins should return `defineDeployment({ plugins, ... })`, so that
+ * their kinds are inferred.
  *
  * @example
  * ```ts
@@ -66,15 +75,9 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
  * });
  * ```
  */
-export function defineDeployment<const P extends readonly Plugin[] = readonly []>(
-  config: NoInfer<DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>> & { plugins?: P },
-): DeploymentConfigOf<P>;
-/** Types a config computed by a function (sync or async), called when the config is loaded. */
-export function defineDeployment<const P extends readonly Plugin[] = readonly []>(
-  config: () =>
-    | (NoInfer<DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>> & { plugins?: P })
-    | Promise<NoInfer<DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>> & { plugins?: P }>,
-): () => DeploymentConfigOf<P> | Promise<DeploymentConfigOf<P>>;
+export function defineDeployment<const P extends readonly Plugin[] = readonly [], R = never>(
+  config: ConfigInput<P> | (() => R & (ConfigInput<P> | Promise<ConfigInput<P>>)),
+): [R] extends [never] ? DeploymentConfigOf<P> : () => DeploymentConfigOf<P> | Promise<DeploymentConfigOf<P>>;
 export function defineDeployment(config: DeploymentConfigExport): DeploymentConfigExport {
   return config;
 }

@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   type DeploymentState,

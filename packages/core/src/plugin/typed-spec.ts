@@ -6,7 +6,7 @@ import type { Plugin } from "./types.js";
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** `options` as a spec entry writes it: optional when the schema accepts `{}` (the spec's default), else required. */
-type OptionsField<Input> = {} extends Input ? { options?: Input } : { options: Input };
+type OptionsField<Input> = Record<never, never> extends Input ? { options?: Input } : { options: Input };
 
 /** The fields of a service entry besides `kind` and `options` (`name`, `machine`). */
 type ServiceEntryFields = Omit<z.input<typeof ServiceInstanceSpec>, "kind" | "options">;

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   type FediError,

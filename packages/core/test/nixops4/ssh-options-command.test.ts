@@ -5,14 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createPlan,
-  createPlanFromUnknown,
-  createRegistry,
-  deploymentFiles,
-  hasErrorCode,
-  nixops4Ssh,
-} from "../../src/index.js";
+import { createPlanFromUnknown, createRegistry, deploymentFiles, hasErrorCode, nixops4Ssh } from "../../src/index.js";
 import { identityFileProblem } from "../../src/nixops4/index.js";
 import { requireNix } from "../../src/testing/index.js";
 import {

@@ -2,7 +2,6 @@
 // MACHINE_NOT_DEPLOYABLE error listing every problem of every machine, each with its own code, path and hint.
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   type FediError,

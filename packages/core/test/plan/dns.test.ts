@@ -4,7 +4,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   type DnsRecord,

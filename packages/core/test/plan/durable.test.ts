@@ -6,14 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  createPlan,
-  createPlanFromUnknown,
-  createRegistry,
-  defineService,
-  StateStore,
-  stateFromPlan,
-} from "../../src/index.js";
+import { createPlanFromUnknown, createRegistry, defineService, StateStore, stateFromPlan } from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 const keeper = defineService({

@@ -3,7 +3,6 @@
 // and the refusal through createPlan naming the spec path and what generates the option.
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   definitionsOf,

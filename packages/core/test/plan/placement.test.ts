@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   DEFAULT_PLACEMENT_SEARCH_STEPS,

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   STATE_SCHEMA_VERSION,

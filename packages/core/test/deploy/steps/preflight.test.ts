@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectations, needsNixOps4 } from "../../../src/deploy/steps/preflight.js";
 import { sentence } from "../../../src/deploy/steps/words.js";
-import { createPlan, createPlanFromUnknown, emptyState } from "../../../src/index.js";
+import { createPlanFromUnknown, emptyState } from "../../../src/index.js";
 import { stateFromPlan } from "../../../src/state/from-plan.js";
 import { contextFor, machineAt, planFor, registry, type Workspace, workspace } from "./support.js";
 

@@ -8,7 +8,6 @@ import type { DeployerOptions } from "../../../src/deploy/types.js";
 import {
   type AnyFediEvent,
   type ApplyReport,
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   FediEvents,

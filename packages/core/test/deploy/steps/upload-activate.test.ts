@@ -13,7 +13,6 @@ import {
 } from "../../../src/deploy/steps/activate.js";
 import { uploadedBefore, uploadMarker, uploadStep } from "../../../src/deploy/steps/upload.js";
 import {
-  createPlan,
   createPlanFromUnknown,
   createRegistry,
   defineService,
