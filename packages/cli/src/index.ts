@@ -5,6 +5,7 @@
  */
 export {
   type BuiltinPlugins,
+  type DefineDeploymentInput,
   type DeploymentConfig,
   type DeploymentConfigExport,
   type DeploymentConfigOf,

@@ -29,8 +29,10 @@ export type DeploymentConfigOf<P extends readonly Plugin[] = readonly []> = Depl
   plugins?: P;
 };
 
-/** What `defineDeployment` takes: the spec typed by the built-in plugins and `P`, and `P` itself. */
-type ConfigInput<P extends readonly Plugin[]> = NoInfer<DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>> & {
+/** What {@link defineDeployment} takes: the spec typed by the built-in plugins and `P`, and `P` itself. */
+export type DefineDeploymentInput<P extends readonly Plugin[]> = NoInfer<
+  DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>
+> & {
   plugins?: P;
 };
 
@@ -76,7 +78,7 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
  * ```
  */
 export function defineDeployment<const P extends readonly Plugin[] = readonly [], R = never>(
-  config: ConfigInput<P> | (() => R & (ConfigInput<P> | Promise<ConfigInput<P>>)),
+  config: DefineDeploymentInput<P> | (() => R & (DefineDeploymentInput<P> | Promise<DefineDeploymentInput<P>>)),
 ): [R] extends [never] ? DeploymentConfigOf<P> : () => DeploymentConfigOf<P> | Promise<DeploymentConfigOf<P>>;
 export function defineDeployment(config: DeploymentConfigExport): DeploymentConfigExport {
   return config;

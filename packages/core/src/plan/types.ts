@@ -215,8 +215,12 @@ export interface PlannedStorage<Kind extends string = string, Options = unknown>
   checks: Array<{ machine: string; check: HealthCheck }>;
 }
 
-/** A planned thing of a plugin: `Typed<kind, output>` for a plugin with a literal kind, else `Untyped`. */
-type PlannedOf<S, Typed extends "instance" | "storage"> = S extends {
+/**
+ * A planned instance or storage of a plugin (distributes over a union of plugins): narrowed to the plugin's literal
+ * kind with its validated options type, or the untyped form for a plugin whose kind is just `string`. Used by
+ * {@link PlannedInstanceOf} and {@link PlannedStorageOf}.
+ */
+export type PlannedOf<S, Typed extends "instance" | "storage"> = S extends {
   readonly kind: infer K extends string;
   readonly options: infer Schema;
 }

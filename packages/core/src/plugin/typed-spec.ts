@@ -3,16 +3,16 @@ import type { DeploymentSpecInput, ServiceInstanceSpec } from "../model/spec.js"
 import type { Plugin } from "./types.js";
 
 /** Flattens an intersection into one object type (for readable editor hovers). */
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** `options` as a spec entry writes it: optional when the schema accepts `{}` (the spec's default), else required. */
-type OptionsField<Input> = Record<never, never> extends Input ? { options?: Input } : { options: Input };
+export type OptionsField<Input> = Record<never, never> extends Input ? { options?: Input } : { options: Input };
 
 /** The fields of a service entry besides `kind` and `options` (`name`, `machine`). */
-type ServiceEntryFields = Omit<z.input<typeof ServiceInstanceSpec>, "kind" | "options">;
+export type ServiceEntryFields = Omit<z.input<typeof ServiceInstanceSpec>, "kind" | "options">;
 
 /** A service entry for an untyped plugin (one whose kind is just `string`): today's `DeploymentSpecInput` entry. */
-type UntypedServiceEntry = z.input<typeof ServiceInstanceSpec>;
+export type UntypedServiceEntry = z.input<typeof ServiceInstanceSpec>;
 
 /** The service plugins among a list of plugins. */
 export type ServicePluginsOf<P extends readonly Plugin[]> = Extract<P[number], { readonly type: "service" }>;
@@ -26,8 +26,11 @@ export type ServiceKindOf<P extends readonly Plugin[]> = ServicePluginsOf<P>["ki
 /** The storage kinds a list of plugins provides, e.g. `"garage"`. */
 export type StorageKindOf<P extends readonly Plugin[]> = StoragePluginsOf<P>["kind"];
 
-/** One service entry per plugin (distributes over a union of plugins). */
-type ServiceEntryOf<S> = S extends { readonly kind: infer K extends string; readonly options: infer Schema }
+/**
+ * The `services[]` entry of one service plugin `S` (distributes over a union of plugins): `{ kind; options; name;
+ * machine? }` with the plugin's option input, or the untyped entry for a plugin whose kind is just `string`.
+ */
+export type ServiceEntryOf<S> = S extends { readonly kind: infer K extends string; readonly options: infer Schema }
   ? string extends K
     ? UntypedServiceEntry
     : Schema extends z.ZodType
@@ -35,8 +38,11 @@ type ServiceEntryOf<S> = S extends { readonly kind: infer K extends string; read
       : never
   : never;
 
-/** One storage entry per plugin (distributes over a union of plugins). */
-type StorageEntryOf<S> = S extends { readonly kind: infer K extends string; readonly options: infer Schema }
+/**
+ * The `storage` entry of one storage plugin `S` (distributes over a union of plugins): `{ kind; options }` with the
+ * plugin's option input, or the untyped entry for a plugin whose kind is just `string`.
+ */
+export type StorageEntryOf<S> = S extends { readonly kind: infer K extends string; readonly options: infer Schema }
   ? string extends K
     ? DeploymentSpecInput["storage"]
     : Schema extends z.ZodType
