@@ -1,5 +1,5 @@
 // One benchmark run in a fresh process, so that peak memory is this size's alone. Prints one JSON line.
-import { createPlan, createRegistry, deploymentFiles } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, deploymentFiles } from "@fediversity/core";
 import { mastodon } from "@fediversity/service-mastodon";
 import { peertube } from "@fediversity/service-peertube";
 import { pixelfed } from "@fediversity/service-pixelfed";
@@ -10,7 +10,7 @@ const machines = Number(process.argv[2]);
 const spec = syntheticSpec(machines);
 const registry = createRegistry([garage, mastodon, pixelfed, peertube]);
 const start = process.hrtime.bigint();
-const plan = createPlan({ spec, registry });
+const plan = createPlanFromUnknown({ spec, registry });
 const files = deploymentFiles(plan);
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
 let bytes = 0;

@@ -19,6 +19,7 @@ const bin = (name) => join(repo, "node_modules/.bin", name);
 /** What each program prints, but for `module` (how it was loaded). */
 const EXPECTED = {
   instances: ["social:mastodon@fedi01"],
+  domains: ["social.example.org"],
   buckets: ["consumer-social-media"],
   refused: "SPEC_INVALID",
   testKit: ["smtp.password looks like a secret but is not a file path"],

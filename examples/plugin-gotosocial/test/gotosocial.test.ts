@@ -2,7 +2,7 @@
 // requirements, every module parsed and evaluated by the real nix-instantiate), the nixpkgs option contract, and a
 // deployment that uses it beside the built-in plugins.
 import { readFileSync } from "node:fs";
-import { checkOptionContract, createPlan, createRegistry, type OptionContract } from "@fediversity/core";
+import { checkOptionContract, createPlanFromUnknown, createRegistry, type OptionContract } from "@fediversity/core";
 import { type CheckedModule, checkServicePlugin } from "@fediversity/core/testing";
 import { mastodon } from "@fediversity/service-mastodon";
 import { garage } from "@fediversity/storage-garage";
@@ -72,7 +72,7 @@ describe("a deployment with GoToSocial beside the built-in plugins", () => {
   it("plans fedi.config.ts: GoToSocial gets its bucket, key and secret file next to Mastodon on the machine", () => {
     const { plugins, ...spec } = config as typeof config & { plugins: unknown[] };
     expect(plugins).toEqual([gotosocial]);
-    const plan = createPlan({ spec, registry: createRegistry([garage, mastodon, gotosocial]) });
+    const plan = createPlanFromUnknown({ spec, registry: createRegistry([garage, mastodon, gotosocial]) });
     expect(plan.instances.map((i) => [i.name, i.kind, i.machine])).toEqual([
       ["chat", "gotosocial", "fedi01"],
       ["social", "mastodon", "fedi01"],

@@ -3,4 +3,11 @@
  * This entry point is what config files import; it stays small (types and one identity function).
  * @packageDocumentation
  */
-export { type DeploymentConfig, type DeploymentConfigExport, defineDeployment } from "./config/define.js";
+export {
+  type BuiltinPlugins,
+  type DefineDeploymentInput,
+  type DeploymentConfig,
+  type DeploymentConfigExport,
+  type DeploymentConfigOf,
+  defineDeployment,
+} from "./config/define.js";

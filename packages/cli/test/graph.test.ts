@@ -1,9 +1,9 @@
-import { createPlan, createRegistry, deploymentGraph, toDot, toMermaid } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, deploymentGraph, toDot, toMermaid } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { blobs, machine, site } from "./support/plugins.js";
 
 const registry = createRegistry([site, blobs]);
-const plan = createPlan({
+const plan = createPlanFromUnknown({
   registry,
   spec: {
     name: "prov",

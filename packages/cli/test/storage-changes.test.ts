@@ -1,5 +1,5 @@
 // `--allow-storage-changes` (issue 12, item 1): the flag reaches the planner, the summary lists storage changes.
-import { createPlan, createRegistry, hasErrorCode, planSummary, stateFromPlan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, hasErrorCode, planSummary, stateFromPlan } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { applyCommand } from "../src/commands/apply.js";
 import { planCommand } from "../src/commands/plan.js";
@@ -26,15 +26,21 @@ describe("storage changes in the CLI", () => {
   });
 
   it("the summary lists the storage nodes a plan adds and drops", () => {
-    const applied = stateFromPlan(createPlan({ spec: spec(["web02"]), registry }), undefined, new Date(0));
+    const applied = stateFromPlan(createPlanFromUnknown({ spec: spec(["web02"]), registry }), undefined, new Date(0));
     const grown = spec(["web02", "web01"]);
     let refused: unknown;
     try {
-      createPlan({ spec: grown, registry, state: applied });
+      createPlanFromUnknown({ spec: grown, registry, state: applied });
     } catch (error) {
       refused = error;
     }
-    const plan = createPlan({ spec: grown, registry, state: applied, allowStorageChanges: true, allowMoves: true });
+    const plan = createPlanFromUnknown({
+      spec: grown,
+      registry,
+      state: applied,
+      allowStorageChanges: true,
+      allowMoves: true,
+    });
     // The blobs test storage takes the first machine by name: web01 would take the node from web02.
     expect(plan.diff.storageChanges.map((c) => [c.kind, c.machine])).toEqual([
       ["node-added", "web01"],

@@ -1,4 +1,11 @@
-import { createPlan, createRegistry, plainStyle, planChanges, planSummary, stateFromPlan } from "@fediversity/core";
+import {
+  createPlanFromUnknown,
+  createRegistry,
+  plainStyle,
+  planChanges,
+  planSummary,
+  stateFromPlan,
+} from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { createStyle } from "../src/terminal/style.js";
 import { blobs, machine, site } from "./support/plugins.js";
@@ -14,7 +21,7 @@ const plain = createStyle(false);
 const ANSI = /\u001b\[/;
 
 describe("plan summary", () => {
-  const first = createPlan({
+  const first = createPlanFromUnknown({
     spec: spec([
       { name: "blog", domain: "blog.example.org" },
       { name: "shop", domain: "shop.example.org" },
@@ -40,7 +47,7 @@ describe("plan summary", () => {
 
   it("shows removals with what they leave behind, and 'up to date' when nothing changed", () => {
     const applied = stateFromPlan(first, undefined, new Date("2026-01-02T03:04:05Z"));
-    const same = createPlan({
+    const same = createPlanFromUnknown({
       spec: spec([
         { name: "blog", domain: "blog.example.org" },
         { name: "shop", domain: "shop.example.org" },
@@ -54,7 +61,7 @@ describe("plan summary", () => {
       planSummary(same, { state: applied, stateFile: "s" }, plainStyle),
     );
 
-    const smaller = createPlan({
+    const smaller = createPlanFromUnknown({
       spec: spec([{ name: "blog", domain: "blog.example.org" }]),
       registry,
       state: applied,
@@ -69,7 +76,7 @@ describe("plan summary", () => {
     expect(text).toContain(changes);
     expect(text).toContain("since the apply of 2026-01-02T03:04:05.000Z");
 
-    const changed = createPlan({
+    const changed = createPlanFromUnknown({
       spec: spec([
         { name: "blog", domain: "www.example.org" },
         { name: "shop", domain: "shop.example.org" },

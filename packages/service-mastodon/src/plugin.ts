@@ -1,6 +1,6 @@
 import { defineService, type HealthCheck, type ServicePlugin } from "@fediversity/core";
 import { mastodonModule } from "./module.js";
-import { MastodonOptions } from "./options.js";
+import { MastodonOptions, type MastodonOptionsInput } from "./options.js";
 import { mastodonRequirements, streamingProcesses } from "./requirements.js";
 
 /** Health checks: the long-running units and Mastodon's `/health` endpoint (plain `OK`). */
@@ -25,7 +25,7 @@ function mastodonChecks(options: MastodonOptions): HealthCheck[] {
  * an S3 bucket, local PostgreSQL and Redis, nginx with Let's Encrypt, SDK-managed secrets, and an optional initial
  * owner account.
  */
-export const mastodon: ServicePlugin<MastodonOptions> = defineService({
+export const mastodon: ServicePlugin<MastodonOptions, "mastodon", MastodonOptionsInput> = defineService({
   kind: "mastodon",
   apiVersion: 1,
   coreVersion: "^0.1.0",

@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, formatPath, isFediError } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, formatPath, isFediError } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 import { MastodonOptions, mastodon } from "../src/index.js";
@@ -138,7 +138,7 @@ describe("Mastodon options", () => {
     ]);
     let error: unknown;
     try {
-      createPlan({ spec, registry });
+      createPlanFromUnknown({ spec, registry });
     } catch (e) {
       error = e;
     }
@@ -180,7 +180,7 @@ describe("values that reach Mastodon's environment (the module's bash-sourced NA
     });
     let error: unknown;
     try {
-      createPlan({ spec, registry });
+      createPlanFromUnknown({ spec, registry });
     } catch (e) {
       error = e;
     }

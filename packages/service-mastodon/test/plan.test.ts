@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, deploymentFiles, isFediError, type Plan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, deploymentFiles, isFediError, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
@@ -13,7 +13,10 @@ const options = {
 };
 
 function plan(opts: unknown = options, storage?: Record<string, unknown>): Plan {
-  return createPlan({ spec: specWith([{ name: "social", kind: "mastodon", options: opts }], storage), registry });
+  return createPlanFromUnknown({
+    spec: specWith([{ name: "social", kind: "mastodon", options: opts }], storage),
+    registry,
+  });
 }
 
 describe("Mastodon in a plan", () => {

@@ -1,6 +1,6 @@
 import { defineService, type HealthCheck, type ServicePlugin } from "@fediversity/core";
 import { peertubeModule } from "./module.js";
-import { PeertubeOptions } from "./options.js";
+import { PeertubeOptions, type PeertubeOptionsInput } from "./options.js";
 import { peertubeRequirements } from "./requirements.js";
 
 /** Health checks: database, Redis, PeerTube, nginx, and PeerTube's public configuration endpoint. */
@@ -19,7 +19,7 @@ function peertubeChecks(options: PeertubeOptions): HealthCheck[] {
  * S3 buckets (virtual-host style), local PostgreSQL and Redis, nginx with Let's Encrypt, SDK-managed secrets, and an
  * optional initial password for the `root` account.
  */
-export const peertube: ServicePlugin<PeertubeOptions> = defineService({
+export const peertube: ServicePlugin<PeertubeOptions, "peertube", PeertubeOptionsInput> = defineService({
   kind: "peertube",
   apiVersion: 1,
   coreVersion: "^0.1.0",

@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, formatPath, isFediError } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, formatPath, isFediError } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 import { PeertubeOptions, peertube } from "../src/index.js";
@@ -114,7 +114,7 @@ describe("PeerTube options", () => {
     const registry = createRegistry([storageDouble, peertube]);
     let error: unknown;
     try {
-      createPlan({
+      createPlanFromUnknown({
         spec: specWith([{ name: "tube", kind: "peertube", options: { ...base, smtp: { mode: "relay" } } }]),
         registry,
       });

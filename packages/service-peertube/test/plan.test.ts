@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, isFediError, type Plan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, isFediError, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
@@ -8,7 +8,10 @@ const registry = createRegistry([storageDouble, peertube]);
 const options = { domain: "tube.example.org", adminEmail: "admin@example.org", initialAdmin: {} };
 
 function plan(opts: unknown = options, storage?: Record<string, unknown>): Plan {
-  return createPlan({ spec: specWith([{ name: "tube", kind: "peertube", options: opts }], storage), registry });
+  return createPlanFromUnknown({
+    spec: specWith([{ name: "tube", kind: "peertube", options: opts }], storage),
+    registry,
+  });
 }
 
 describe("PeerTube in a plan", () => {

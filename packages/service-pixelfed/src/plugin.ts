@@ -1,6 +1,6 @@
 import { defineService, type HealthCheck, type ServicePlugin } from "@fediversity/core";
 import { pixelfedModule } from "./module.js";
-import { PixelfedOptions } from "./options.js";
+import { PixelfedOptions, type PixelfedOptionsInput } from "./options.js";
 import { pixelfedRequirements } from "./requirements.js";
 
 /** Health checks: PHP-FPM, the queue worker, database, Redis, nginx, and the NodeInfo document Pixelfed serves. */
@@ -20,7 +20,7 @@ function pixelfedChecks(options: PixelfedOptions): HealthCheck[] {
  * an S3 bucket, the module's local MariaDB and Redis, nginx with Let's Encrypt, SDK-managed secrets, and an optional
  * initial administrator.
  */
-export const pixelfed: ServicePlugin<PixelfedOptions> = defineService({
+export const pixelfed: ServicePlugin<PixelfedOptions, "pixelfed", PixelfedOptionsInput> = defineService({
   kind: "pixelfed",
   apiVersion: 1,
   coreVersion: "^0.1.0",

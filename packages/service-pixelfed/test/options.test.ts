@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, formatPath, isFediError } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, formatPath, isFediError } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
 import { PixelfedOptions, pixelfed } from "../src/index.js";
@@ -104,7 +104,7 @@ describe("Pixelfed options", () => {
     const registry = createRegistry([storageDouble, pixelfed]);
     let error: unknown;
     try {
-      createPlan({
+      createPlanFromUnknown({
         spec: specWith([{ name: "photos", kind: "pixelfed", options: { ...base, resources: { memoryMiB: 100 } } }]),
         registry,
       });

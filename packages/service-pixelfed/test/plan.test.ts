@@ -1,4 +1,4 @@
-import { createPlan, createRegistry, type Plan } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, type Plan } from "@fediversity/core";
 import { nixParse } from "@fediversity/core/nix";
 import { describe, expect, it } from "vitest";
 import { specWith, storageDouble } from "../../core/test/fixtures/storage-double.js";
@@ -13,7 +13,7 @@ const options = {
 };
 
 function plan(opts: unknown = options): Plan {
-  return createPlan({ spec: specWith([{ name: "photos", kind: "pixelfed", options: opts }]), registry });
+  return createPlanFromUnknown({ spec: specWith([{ name: "photos", kind: "pixelfed", options: opts }]), registry });
 }
 
 describe("Pixelfed in a plan", () => {

@@ -2,7 +2,7 @@ import { defineStorage, type HealthCheck, ownValue, recordFromEntries, type Stor
 import { garagePublicUrl, garageS3Access } from "./access.js";
 import { garageDns } from "./dns.js";
 import { garageNodeModule } from "./nixos/node-module.js";
-import { GarageOptions } from "./options.js";
+import { GarageOptions, type GarageOptionsInput } from "./options.js";
 import { garageRuntime } from "./runtime-operations.js";
 import { GARAGE_UNIT, garageSecretFiles, garageSecrets } from "./secrets.js";
 import { resolveTopology } from "./topology.js";
@@ -37,7 +37,7 @@ export function garageChecks(options: GarageOptions): HealthCheck[] {
  * configuration (nixpkgs `services.garage`), tells services how to reach S3, and gives public buckets their URLs.
  * Cluster layout, buckets, keys, website access and CORS are set at deploy time through the admin API.
  */
-export const garage: StoragePlugin<GarageOptions> = defineStorage<GarageOptions>({
+export const garage: StoragePlugin<GarageOptions, "garage", GarageOptionsInput> = defineStorage({
   kind: "garage",
   apiVersion: 1,
   coreVersion: "^0.1.0",

@@ -1,6 +1,6 @@
 // Garage's DNS hook through the real planner: public bucket hosts on the web node, the virtual-host S3 wildcard on
 // every node, nothing for names the SDK does not serve, and service domains that collide with Garage's names refused.
-import { createPlan, createRegistry, type DnsRecord, defineService } from "@fediversity/core";
+import { createPlanFromUnknown, createRegistry, type DnsRecord, defineService } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { garage } from "../src/index.js";
@@ -40,7 +40,7 @@ describe("garage DNS names", () => {
   it("three nodes: bucket hosts on the web node, *.<s3RootDomain> on every node once a bucket uses virtual hosts", () => {
     const spec = threeNodeSpec({ webNode: "store-b" });
     (spec.services as unknown[]).push({ name: "tube", kind: "vhostapp", options: { domain: "tube.example.org" } });
-    const plan = createPlan({ spec, registry: createRegistry([garage, mediaApp, vhostApp]) });
+    const plan = createPlanFromUnknown({ spec, registry: createRegistry([garage, mediaApp, vhostApp]) });
     expect(lines(plan.dns)).toEqual([
       "*.s3.example.org A 10.0.1.1 -> store-a",
       "*.s3.example.org A 10.0.1.2 -> store-b",

@@ -1,7 +1,7 @@
 // Shared by the plugin and NixOS tests: specs, a tiny service plugin, and a planner run that records what the
 // planner handed the Garage plugin.
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   defineService,
   defineStorage,
@@ -69,7 +69,7 @@ export function planGarage(spec: unknown): { plan: Plan; calls: Map<string, Node
       return body;
     },
   });
-  const plan = createPlan({ spec, registry: createRegistry([recording, mediaApp]) });
+  const plan = createPlanFromUnknown({ spec, registry: createRegistry([recording, mediaApp]) });
   return { plan, calls };
 }
 

@@ -1,10 +1,12 @@
 // The ES module consumer: plans a one-machine deployment with the packed packages, as an embedding program would.
 import { basename } from "node:path";
 import { defineDeployment } from "@fediversity/cli";
-import { createPlan, createRegistry, isFediError, type Plan } from "@fediversity/core";
+import { createPlan, createPlanFromUnknown, createRegistry, isFediError, type Plan } from "@fediversity/core";
 import { printNix } from "@fediversity/core/nix";
 import { secretLookingValues } from "@fediversity/core/testing";
 import { type MastodonOptionsInput, mastodon } from "@fediversity/service-mastodon";
+import { peertube } from "@fediversity/service-peertube";
+import { pixelfed } from "@fediversity/service-pixelfed";
 import { garage } from "@fediversity/storage-garage";
 
 const social: MastodonOptionsInput = { domain: "social.example.org", adminEmail: "admin@example.org" };
@@ -33,12 +35,17 @@ const deployment = defineDeployment({
   services: [{ name: "social", kind: "mastodon", options: social }],
 });
 
-const registry = createRegistry([garage, mastodon]);
-const plan: Plan = createPlan({ spec: deployment, registry });
+// The config is typed by fedi's built-in plugins, so a registry of the same plugins plans it as a typed spec.
+const registry = createRegistry([garage, mastodon, pixelfed, peertube]);
+const typed = createPlan({ spec: deployment, registry });
+const plan: Plan = typed;
+// Narrowed by kind, an instance's options have the plugin's type (a compile-time check of the packed types).
+const domains: string[] = typed.instances.flatMap((i) => (i.kind === "mastodon" ? [i.options.domain] : []));
 
 let refused = "nothing";
 try {
-  createPlan({ spec: { ...deployment, machines: [] }, registry });
+  // Data of unknown shape (here: deliberately invalid) goes through the untyped entry; validation is the same.
+  createPlanFromUnknown({ spec: { ...deployment, machines: [] }, registry });
 } catch (error) {
   refused = isFediError(error) ? error.code : "an error that is no FediError";
 }
@@ -48,6 +55,7 @@ console.log(
     // How this program was loaded, and (under require) which file of core it got.
     module: typeof require === "undefined" ? "esm" : `cjs ${basename(require.resolve("@fediversity/core"))}`,
     instances: plan.instances.map((instance) => `${instance.name}:${instance.kind}@${instance.machine}`),
+    domains,
     buckets: plan.buckets.map((bucket) => bucket.name),
     refused,
     // The plugin test kit's secret finder: one value is a secret, the other a file path (fine).

@@ -1,12 +1,39 @@
-import type { DeploymentSpecInput, Plugin } from "@fediversity/core";
+import type { DeploymentSpecInput, DeploymentSpecInputOf, Plugin } from "@fediversity/core";
+import type { mastodon } from "@fediversity/service-mastodon";
+import type { peertube } from "@fediversity/service-peertube";
+import type { pixelfed } from "@fediversity/service-pixelfed";
+import type { garage } from "@fediversity/storage-garage";
+
+/** The plugins `fedi` registers without configuration: Garage storage, Mastodon, Pixelfed and PeerTube. */
+export type BuiltinPlugins = readonly [typeof garage, typeof mastodon, typeof pixelfed, typeof peertube];
 
 /**
  * A deployment as written in `fedi.config.ts`: the deployment spec (machines, storage, services, ...) plus, optionally,
- * third-party plugins to register beside the built-in ones (Garage, Mastodon, Pixelfed, PeerTube).
+ * third-party plugins to register beside the built-in ones (Garage, Mastodon, Pixelfed, PeerTube). Untyped: any kind
+ * and options (the loader validates them); {@link DeploymentConfigOf} is the same typed by the plugins.
  */
 export type DeploymentConfig = DeploymentSpecInput & {
   /** Extra plugins (made with `defineService` / `defineStorage`); a kind may be provided only once. */
   plugins?: readonly Plugin[];
+};
+
+/**
+ * A deployment config typed by the built-in plugins plus the extra plugins `P`: `storage` and each `services[]` entry
+ * must name a kind one of them provides, with options its schema accepts (see `DeploymentSpecInputOf` in
+ * `@fediversity/core`).
+ */
+export type DeploymentConfigOf<P extends readonly Plugin[] = readonly []> = DeploymentSpecInputOf<
+  readonly [...BuiltinPlugins, ...P]
+> & {
+  /** Extra plugins (made with `defineService` / `defineStorage`); a kind may be provided only once. */
+  plugins?: P;
+};
+
+/** What {@link defineDeployment} takes: the spec typed by the built-in plugins and `P`, and `P` itself. */
+export type DefineDeploymentInput<P extends readonly Plugin[]> = NoInfer<
+  DeploymentSpecInputOf<readonly [...BuiltinPlugins, ...P]>
+> & {
+  plugins?: P;
 };
 
 /** A config module's default export: the config itself, or a function (possibly async) that returns it. */
@@ -14,7 +41,12 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
 
 /**
  * Types a deployment config. It returns its argument unchanged; its only job is to give editors the types (as Vite's
- * `defineConfig` does).
+ * `defineConfig` does). Kinds and options are typed by the built-in plugins and by those given in `plugins`: a
+ * misspelt option, a value of the wrong type or an unknown kind is a compile error.
+ *
+ * It also takes a function (sync or async) that returns the config, called when the config is loaded; it then
+ * returns that function. A function that adds plugins should return `defineDeployment({ plugins, ... })`, so that
+ * their kinds are inferred.
  *
  * @example
  * ```ts
@@ -45,11 +77,9 @@ export type DeploymentConfigExport = DeploymentConfig | (() => DeploymentConfig 
  * });
  * ```
  */
-export function defineDeployment(config: DeploymentConfig): DeploymentConfig;
-/** Types a config computed by a function (sync or async), called when the config is loaded. */
-export function defineDeployment(
-  config: () => DeploymentConfig | Promise<DeploymentConfig>,
-): () => DeploymentConfig | Promise<DeploymentConfig>;
+export function defineDeployment<const P extends readonly Plugin[] = readonly [], R = never>(
+  config: DefineDeploymentInput<P> | (() => R & (DefineDeploymentInput<P> | Promise<DefineDeploymentInput<P>>)),
+): [R] extends [never] ? DeploymentConfigOf<P> : () => DeploymentConfigOf<P> | Promise<DeploymentConfigOf<P>>;
 export function defineDeployment(config: DeploymentConfigExport): DeploymentConfigExport {
   return config;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   type DeploymentState,
   FileSecretStore,
@@ -126,7 +126,8 @@ export async function startFleet(): Promise<Fleet> {
         reserve: { cpus: 0, memoryMiB: 0, diskGiB: 1 },
       };
     },
-    plan: (state, changes) => createPlan({ spec: fleet.spec(changes), registry, ...(state ? { state } : {}) }),
+    plan: (state, changes) =>
+      createPlanFromUnknown({ spec: fleet.spec(changes), registry, ...(state ? { state } : {}) }),
     async dispose() {
       await Promise.all(Object.values(hosts).map((h) => h.dispose()));
       await admin.close();

@@ -43,6 +43,6 @@ export {
   type PlacementResult,
   placeInstances,
 } from "./placement.js";
-export { createPlan, type PlanInput } from "./plan.js";
+export { createPlan, createPlanFromUnknown, type PlanInput } from "./plan.js";
 export * from "./types.js";
 export { RESERVED_INSTANCE_NAMES, type ValidatedSpec, validateSpec } from "./validate.js";

@@ -1,7 +1,8 @@
 import type { FediEvents } from "../events.js";
 import type { NixosImports } from "../imports/read.js";
-import type { DeploymentSpecInput } from "../model/spec.js";
 import type { PluginRegistry } from "../plugin/registry.js";
+import type { SpecInputFor } from "../plugin/typed-spec.js";
+import type { Plugin } from "../plugin/types.js";
 import type { DeploymentState } from "../state/types.js";
 import type { checkMachinesDeployable } from "./deployable.js";
 import { diffAgainstState } from "./diff.js";
@@ -20,12 +21,16 @@ import type { Plan } from "./types.js";
 
 export { machineFacts } from "./stages/validate.js";
 
-/** Input of {@link createPlan}. */
-export interface PlanInput {
+/**
+ * Input of {@link createPlan}. With a registry typed by its plugins (`createRegistry([garage, mastodon])`), `spec` is
+ * typed by them ({@link DeploymentSpecInputOf}); with an untyped `PluginRegistry` it is any value. Either way the
+ * planner validates it at run time.
+ */
+export interface PlanInput<P extends readonly Plugin[] = readonly Plugin[]> {
   /** The deployment spec as the user wrote it. */
-  spec: DeploymentSpecInput | unknown;
+  spec: NoInfer<SpecInputFor<P>>;
   /** Plugins. */
-  registry: PluginRegistry;
+  registry: PluginRegistry<P>;
   /** What was applied before (`.fedi/state.json`); placement is sticky to it and the diff is against it. */
   state?: DeploymentState;
   /** Allow instances to move to another machine when they cannot stay. Default false. */
@@ -64,13 +69,33 @@ export interface PlanInput {
  * Machines must be deployable (root file system, boot loader, stateVersion, authorized key): see
  * {@link checkMachinesDeployable}.
  *
+ * With a registry typed by its plugins the spec is checked at compile time (kinds and options) and the plan's
+ * instances carry their plugins' option types ({@link Plan}). For data of unknown shape (JSON from a web form or an
+ * API) use {@link createPlanFromUnknown}; run-time validation is the same either way.
+ *
  * It runs the stages in `plan/stages/` in order, each handing a typed result to the next; a check belongs in the
  * stage whose result it needs.
  * @throws FediError (`SPEC_INVALID`, `MACHINE_NOT_DEPLOYABLE`, `MACHINE_IMPORT_INVALID`, `PLUGIN_*`, `PLACEMENT_*`,
  * `ALLOCATION_CONFLICT`, ...) with paths into the spec.
  */
-export function createPlan(input: PlanInput): Plan {
-  if (input.events) return observedPlan(input.events, input.spec, () => createPlan({ ...input, events: undefined }));
+export function createPlan<const P extends readonly Plugin[] = readonly Plugin[]>(input: PlanInput<P>): Plan<P> {
+  return planUntyped(input as unknown as PlanInput) as unknown as Plan<P>;
+}
+
+/**
+ * {@link createPlan} for a spec of unknown shape: JSON from a web form, a request body, a file. It takes any value as
+ * `spec` (the planner validates it and throws `SPEC_INVALID` or `PLUGIN_OPTIONS_INVALID` with paths); the plan is still
+ * typed by the registry's plugins, since its options passed their schemas.
+ * @throws FediError as {@link createPlan}.
+ */
+export function createPlanFromUnknown<const P extends readonly Plugin[] = readonly Plugin[]>(
+  input: Omit<PlanInput<P>, "spec"> & { spec: unknown },
+): Plan<P> {
+  return planUntyped(input as unknown as PlanInput) as unknown as Plan<P>;
+}
+
+function planUntyped(input: PlanInput): Plan {
+  if (input.events) return observedPlan(input.events, input.spec, () => planUntyped({ ...input, events: undefined }));
   const validated = validateStage(input);
   const requirements = requirementsStage(validated);
   storageContinuityStage(validated, requirements, input.allowStorageChanges ?? false);

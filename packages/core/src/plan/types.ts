@@ -1,4 +1,6 @@
-import type { CorsRule, DurableItem, HealthCheck, ServiceRequirements } from "../plugin/types.js";
+import type { z } from "zod";
+import type { ServicePluginsOf, StoragePluginsOf } from "../plugin/typed-spec.js";
+import type { CorsRule, DurableItem, HealthCheck, Plugin, ServiceRequirements } from "../plugin/types.js";
 import type { SecretDeclaration, SecretFile } from "../secrets/types.js";
 import type { MachineBase } from "./deployable.js";
 import type { DnsRecord } from "./dns.js";
@@ -111,18 +113,21 @@ export interface PlannedKey {
   buckets: string[];
 }
 
-/** One service instance in the plan. */
-export interface PlannedInstance {
+/**
+ * One service instance in the plan. In a {@link Plan} typed by its plugins, `kind` is the plugin's literal kind and
+ * `options` its options schema's output, so narrowing on `kind` types `options`.
+ */
+export interface PlannedInstance<Kind extends string = string, Options = unknown> {
   /** Name. */
   name: string;
   /** Plugin kind. */
-  kind: string;
+  kind: Kind;
   /** Index in `spec.services` (for messages). */
   specIndex: number;
   /** Machine it runs on. */
   machine: string;
   /** Validated plugin options (non-secret by contract). */
-  options: unknown;
+  options: Options;
   /** What the plugin asked for. */
   requirements: ServiceRequirements;
   /** Domains. */
@@ -194,8 +199,56 @@ export interface StorageChange {
   note: string;
 }
 
-/** The plan: pure data, JSON-serialisable, deterministic, without any secret value. */
-export interface Plan {
+/** The storage backend in the plan: kind, validated options, nodes. Typed like {@link PlannedInstance}. */
+export interface PlannedStorage<Kind extends string = string, Options = unknown> {
+  /** Storage plugin kind. */
+  kind: Kind;
+  /** Validated storage options. */
+  options: Options;
+  /** Storage nodes. */
+  nodes: Array<{ machine: string; zone: string; capacityBytes: number }>;
+  /** Storage nodes host no services. */
+  exclusive: boolean;
+  /** How many copies of each object the cluster keeps, when the backend reports it. */
+  replicationFactor?: number;
+  /** Health checks per node. */
+  checks: Array<{ machine: string; check: HealthCheck }>;
+}
+
+/**
+ * A planned instance or storage of a plugin (distributes over a union of plugins): narrowed to the plugin's literal
+ * kind with its validated options type, or the untyped form for a plugin whose kind is just `string`. Used by
+ * {@link PlannedInstanceOf} and {@link PlannedStorageOf}.
+ */
+export type PlannedOf<S, Typed extends "instance" | "storage"> = S extends {
+  readonly kind: infer K extends string;
+  readonly options: infer Schema;
+}
+  ? string extends K
+    ? Typed extends "instance"
+      ? PlannedInstance
+      : PlannedStorage
+    : Schema extends z.ZodType
+      ? Typed extends "instance"
+        ? PlannedInstance<K, z.output<Schema>>
+        : PlannedStorage<K, z.output<Schema>>
+      : never
+  : never;
+
+/** The planned instance type of a list of plugins: a union discriminated by `kind` (see {@link Plan}). */
+export type PlannedInstanceOf<P extends readonly Plugin[]> = PlannedOf<ServicePluginsOf<P>, "instance">;
+
+/** The planned storage type of a list of plugins: a union discriminated by `kind`. */
+export type PlannedStorageOf<P extends readonly Plugin[]> = PlannedOf<StoragePluginsOf<P>, "storage">;
+
+/**
+ * The plan: pure data, JSON-serialisable, deterministic, without any secret value.
+ *
+ * `P` is the plugins the plan was made with, when known ({@link createPlan} with a registry from
+ * `createRegistry([garage, mastodon])`): `plan.instances[i]` narrowed by `kind` then has that plugin's validated
+ * options type. The default (`readonly Plugin[]`) is the untyped plan: kinds are strings and options `unknown`.
+ */
+export interface Plan<P extends readonly Plugin[] = readonly Plugin[]> {
   /** {@link PLAN_SCHEMA_VERSION}. */
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   /** Deployment-wide settings. */
@@ -205,19 +258,11 @@ export interface Plan {
     pins: { nixpkgs: string; nixops4: string; nixops4Nixos: string; flakeParts: string };
   };
   /** Storage backend: kind, options, nodes. */
-  storage: {
-    kind: string;
-    options: unknown;
-    nodes: Array<{ machine: string; zone: string; capacityBytes: number }>;
-    exclusive: boolean;
-    /** How many copies of each object the cluster keeps, when the backend reports it. */
-    replicationFactor?: number;
-    checks: Array<{ machine: string; check: HealthCheck }>;
-  };
+  storage: PlannedStorageOf<P>;
   /** Machines sorted by name. */
   machines: PlannedMachine[];
   /** Instances sorted by name. */
-  instances: PlannedInstance[];
+  instances: PlannedInstanceOf<P>[];
   /** Buckets sorted by name. */
   buckets: PlannedBucket[];
   /** S3 keys sorted by name. */

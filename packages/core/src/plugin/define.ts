@@ -1,7 +1,9 @@
 import type { ServicePlugin, StoragePlugin } from "./types.js";
 
 /**
- * Defines a service plugin. Types flow from the `options` schema into `requirements`, `nixos` and `checks`.
+ * Defines a service plugin. Types flow from the `options` schema into `requirements`, `nixos` and `checks`; the
+ * plugin's type keeps its literal `kind` and its schema's input and output, so that specs written against it are
+ * checked at compile time ({@link DeploymentSpecInputOf}, {@link defineSpec}).
  *
  * @example
  * ```ts
@@ -16,11 +18,18 @@ import type { ServicePlugin, StoragePlugin } from "./types.js";
  * });
  * ```
  */
-export function defineService<Options>(plugin: Omit<ServicePlugin<Options>, "type">): ServicePlugin<Options> {
+export function defineService<Options, const Kind extends string = string, Input = unknown>(
+  plugin: Omit<ServicePlugin<Options, Kind, Input>, "type">,
+): ServicePlugin<Options, Kind, Input> {
   return Object.freeze({ ...plugin, type: "service" as const });
 }
 
-/** Defines a storage plugin (a storage backend such as Garage). */
-export function defineStorage<Options>(plugin: Omit<StoragePlugin<Options>, "type">): StoragePlugin<Options> {
+/**
+ * Defines a storage plugin (a storage backend such as Garage). As with {@link defineService}, the plugin's type keeps
+ * its literal `kind` and its options schema's input and output.
+ */
+export function defineStorage<Options, const Kind extends string = string, Input = unknown>(
+  plugin: Omit<StoragePlugin<Options, Kind, Input>, "type">,
+): StoragePlugin<Options, Kind, Input> {
   return Object.freeze({ ...plugin, type: "storage" as const });
 }

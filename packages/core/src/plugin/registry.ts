@@ -5,8 +5,14 @@ import { PLUGIN_API_VERSION, type Plugin, type ServicePlugin, type StoragePlugin
 
 const KIND = /^[a-z][a-z0-9-]{0,39}$/;
 
-/** The set of plugins a deployment may use, checked when built. Immutable. */
-export interface PluginRegistry {
+/**
+ * The set of plugins a deployment may use, checked when built. Immutable. `P` is the registered plugins' tuple type
+ * when {@link createRegistry} was given a literal list (`createRegistry([garage, mastodon])`): {@link createPlan} then
+ * takes a spec typed by them. The default, `readonly Plugin[]`, is the untyped registry.
+ */
+export interface PluginRegistry<P extends readonly Plugin[] = readonly Plugin[]> {
+  /** The registered plugins, in the order given. */
+  readonly plugins: P;
   /** The service plugin of a kind, if registered. */
   service(kind: string): ServicePlugin<unknown> | undefined;
   /** The storage plugin of a kind, if registered. */
@@ -22,7 +28,7 @@ export interface PluginRegistry {
  * {@link PLUGIN_API_VERSION}, `coreVersion` range satisfied by this core, no two plugins of one kind.
  * @throws FediError `PLUGIN_INCOMPATIBLE`, `PLUGIN_DUPLICATE_KIND` or `PLUGIN_CONTRACT`.
  */
-export function createRegistry(plugins: readonly Plugin[]): PluginRegistry {
+export function createRegistry<const P extends readonly Plugin[]>(plugins: P): PluginRegistry<P> {
   const services = new Map<string, ServicePlugin<unknown>>();
   const storages = new Map<string, StoragePlugin<unknown>>();
   for (const plugin of plugins) {
@@ -36,6 +42,7 @@ export function createRegistry(plugins: readonly Plugin[]): PluginRegistry {
     map.set(plugin.kind, plugin);
   }
   return {
+    plugins: Object.freeze([...plugins]) as unknown as P,
     service: (kind) => services.get(kind),
     storage: (kind) => storages.get(kind),
     serviceKinds: () => [...services.keys()].sort(),

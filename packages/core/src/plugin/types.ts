@@ -205,12 +205,18 @@ export interface ServiceContext {
   s3?: S3Access & { buckets: Record<string, AllocatedBucket> };
 }
 
-/** What a service plugin is: options, requirements, NixOS module generator, health checks. */
-export interface ServicePlugin<Options = unknown> {
+/**
+ * What a service plugin is: options, requirements, NixOS module generator, health checks.
+ *
+ * `Options` is what the options schema gives (its output), `Kind` the literal kind and `Input` what the schema accepts
+ * (its input): {@link defineService} infers all three, so that a typed spec ({@link DeploymentSpecInputOf}) can check
+ * a spec's `kind` and `options` against the plugin at compile time.
+ */
+export interface ServicePlugin<Options = unknown, Kind extends string = string, Input = unknown> {
   /** Discriminator. */
   readonly type: "service";
   /** Kind named in specs, e.g. `mastodon`; `[a-z][a-z0-9-]*`. */
-  readonly kind: string;
+  readonly kind: Kind;
   /** The plugin API version the plugin implements; must equal {@link PLUGIN_API_VERSION}. */
   readonly apiVersion: number;
   /** Semver range of `@fediversity/core` versions the plugin supports, e.g. `^0.1.0`. */
@@ -218,7 +224,7 @@ export interface ServicePlugin<Options = unknown> {
   /** Human name, e.g. `Mastodon`. */
   readonly displayName?: string;
   /** Options schema (zod). */
-  readonly options: z.ZodType<Options>;
+  readonly options: z.ZodType<Options, Input>;
   /** Requirements of one instance with these options. */
   requirements(options: Options): ServiceRequirements;
   /**
@@ -341,12 +347,15 @@ export interface StorageStepReport {
   changed: boolean;
 }
 
-/** What a storage plugin is: options, node selection, NixOS generator per node, S3 access, runtime operations. */
-export interface StoragePlugin<Options = unknown> {
+/**
+ * What a storage plugin is: options, node selection, NixOS generator per node, S3 access, runtime operations.
+ * The type parameters are those of {@link ServicePlugin}: options output, literal kind, options input.
+ */
+export interface StoragePlugin<Options = unknown, Kind extends string = string, Input = unknown> {
   /** Discriminator. */
   readonly type: "storage";
   /** Kind named in specs, e.g. `garage`. */
-  readonly kind: string;
+  readonly kind: Kind;
   /** Plugin API version. */
   readonly apiVersion: number;
   /** Semver range of supported `@fediversity/core` versions. */
@@ -354,7 +363,7 @@ export interface StoragePlugin<Options = unknown> {
   /** Human name. */
   readonly displayName?: string;
   /** Options schema (zod). */
-  readonly options: z.ZodType<Options>;
+  readonly options: z.ZodType<Options, Input>;
   /**
    * Chooses the storage nodes among the machines and validates the options against them. `applied` is the storage
    * the last apply set up (absent for a new deployment): nodes chosen by default should stay those (core refuses a
@@ -417,4 +426,4 @@ export interface StorageRuntimeInput<Options = unknown> {
 
 /** Any plugin. */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every options type (methods are contravariant in Options)
-export type Plugin = ServicePlugin<any> | StoragePlugin<any>;
+export type Plugin = ServicePlugin<any, string, any> | StoragePlugin<any, string, any>;

@@ -38,7 +38,7 @@ export interface RenderDeploymentOptions {
  * last (see {@link writeDeploymentDir}). Rendering the same plan again writes nothing.
  * @example
  * ```ts
- * import { createPlan, createRegistry, readNixosImports, renderDeployment } from "@fediversity/core";
+ * import { createPlanFromUnknown, createRegistry, readNixosImports, renderDeployment } from "@fediversity/core";
  * import { mastodon } from "@fediversity/service-mastodon";
  * import { garage } from "@fediversity/storage-garage";
  *
@@ -46,7 +46,7 @@ export interface RenderDeploymentOptions {
  * const configDir = "."; // the folder nixosImports paths are relative to
  * const registry = createRegistry([garage, mastodon]);
  * const imports = await readNixosImports(spec, configDir);
- * const plan = createPlan({ spec, registry, imports });
+ * const plan = createPlanFromUnknown({ spec, registry, imports });
  * const { written, removed } = await renderDeployment(plan, { dir: "deploy", imports, configDir, stateDir: ".fedi" });
  * ```
  * @throws FediError `DEPLOY_DIR_OVERLAP`, `DEPLOY_DIR_FOREIGN_FILE`, `DEPLOY_DIR_EDITED`, `MACHINE_IMPORT_INVALID`,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   type FediError,
   isFediError,
@@ -45,7 +45,7 @@ const spec = (imports: string[]) => ({
 async function planError(imports: string[]): Promise<FediError> {
   const s = spec(imports);
   try {
-    createPlan({ spec: s, registry, imports: await readNixosImports(s, config) });
+    createPlanFromUnknown({ spec: s, registry, imports: await readNixosImports(s, config) });
   } catch (error) {
     if (isFediError(error)) return error;
     throw error;
@@ -59,7 +59,7 @@ describe("imported module files", () => {
     const imports = await readNixosImports(s, config);
     const read = imports.get("machines/box/hardware-configuration.nix");
     expect(read).toMatchObject({ ok: true, text: HARDWARE, parseChecked: hasNix });
-    const plan = createPlan({ spec: s, registry, imports });
+    const plan = createPlanFromUnknown({ spec: s, registry, imports });
     expect(plan.machines[0]!.nixosImports[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -126,7 +126,7 @@ describe("imported module files", () => {
   it("createPlan without the files' texts refuses a machine that imports files", () => {
     let error: unknown;
     try {
-      createPlan({ spec: spec(["machines/box/hardware-configuration.nix"]), registry });
+      createPlanFromUnknown({ spec: spec(["machines/box/hardware-configuration.nix"]), registry });
     } catch (e) {
       error = e;
     }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPlan, createRegistry, deploymentFiles, hasErrorCode, nixops4Ssh } from "../../src/index.js";
+import { createPlanFromUnknown, createRegistry, deploymentFiles, hasErrorCode, nixops4Ssh } from "../../src/index.js";
 import { identityFileProblem } from "../../src/nixops4/index.js";
 import { requireNix } from "../../src/testing/index.js";
 import {
@@ -123,7 +123,7 @@ afterAll(async () => {
 /** Renders the deployment and reads `members.web1.members.nixos.ssh` back with the real nix-instantiate. */
 async function renderedSsh(identityFile: string, host?: string): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(work, "render-"));
-  const files = deploymentFiles(createPlan({ spec: spec(identityFile, host), registry }));
+  const files = deploymentFiles(createPlanFromUnknown({ spec: spec(identityFile, host), registry }));
   await writeFile(join(dir, "deployment.nix"), files.get("deployment.nix") as string);
   const expr = `(import ${dir}/deployment.nix { inputs = { nixpkgs = { }; nixops4.modules.nixops4Provider.local = { }; nixops4-nixos.modules.nixops4Component.nixos = { }; }; providers.local.exec = null; }).members.web1.members.nixos.ssh`;
   const { stdout } = await execa(
@@ -212,7 +212,7 @@ describe("generated ssh options through the nixops4-nixos double", () => {
     for (const path of REFUSED) {
       let error: unknown;
       try {
-        createPlan({ spec: spec(path), registry });
+        createPlanFromUnknown({ spec: spec(path), registry });
       } catch (e) {
         error = e;
       }

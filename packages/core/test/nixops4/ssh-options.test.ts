@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createPlan, createRegistry, deploymentFiles, nixops4Ssh, nixops4SshEnvironment } from "../../src/index.js";
+import {
+  createPlanFromUnknown,
+  createRegistry,
+  deploymentFiles,
+  nixops4Ssh,
+  nixops4SshEnvironment,
+} from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAiszi43aOWWV7voNgQ1Ifa7LGKwGJfOuiLM1n42h2Y8";
@@ -81,7 +87,7 @@ describe("nixops4Ssh", () => {
 
 describe("deploymentFiles with the Deployer's default identity file", () => {
   const plan = () =>
-    createPlan({
+    createPlanFromUnknown({
       spec: {
         name: "prod",
         machines: [

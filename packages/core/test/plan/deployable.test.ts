@@ -1,7 +1,13 @@
 // The planner refuses a machine whose new configuration would not boot or would lock the operator out: one
 // MACHINE_NOT_DEPLOYABLE error listing every problem of every machine, each with its own code, path and hint.
 import { describe, expect, it } from "vitest";
-import { createPlan, createRegistry, type FediError, isFediError, type NixosImports } from "../../src/index.js";
+import {
+  createPlanFromUnknown,
+  createRegistry,
+  type FediError,
+  isFediError,
+  type NixosImports,
+} from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 const registry = createRegistry(testPlugins);
@@ -14,7 +20,7 @@ function bare(name: string, host: string, extra: Record<string, unknown> = {}) {
 
 function refusal(machines: unknown[], imports?: NixosImports): FediError {
   try {
-    createPlan({
+    createPlanFromUnknown({
       spec: { name: "prod", machines, storage: { kind: "toystore" } },
       registry,
       ...(imports ? { imports } : {}),
@@ -64,7 +70,7 @@ describe("plan refuses undeployable machines", () => {
       refusal([machine("box", "10.0.0.1", withBoot)], hardware('{ fileSystems."/boot".device = "/dev/vda1"; }')).issues,
     ).toHaveLength(1);
     expect(() =>
-      createPlan({
+      createPlanFromUnknown({
         spec: { name: "prod", machines: [machine("box", "10.0.0.1", withBoot)], storage: { kind: "toystore" } },
         registry,
         imports: hardware(
@@ -87,14 +93,14 @@ describe("plan refuses undeployable machines", () => {
       boot: undefined,
       nixos: { fileSystems: { "/": { device: "/dev/vda1" } }, boot: { loader: { grub: { devices: ["/dev/vda"] } } } },
     };
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: { name: "prod", machines: [machine("box", "10.0.0.1", viaData)], storage: { kind: "toystore" } },
       registry,
     });
     expect(plan.machines[0]!.base.boot).toEqual({ loader: "custom" });
     const viaImport = { boot: undefined, nixosImports: ["hw.nix"] };
     expect(() =>
-      createPlan({
+      createPlanFromUnknown({
         spec: { name: "prod", machines: [machine("box", "10.0.0.1", viaImport)], storage: { kind: "toystore" } },
         registry,
         imports: hardware("{\n  boot = {\n    loader.systemd-boot.enable = true;\n  };\n}\n"),
@@ -134,7 +140,7 @@ describe("plan refuses undeployable machines", () => {
   });
 
   it("a deployable machine's plan carries its base system settings", () => {
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: {
         name: "prod",
         machines: [

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   type DnsRecord,
   defineStorage,
@@ -94,7 +94,7 @@ const lines = (records: DnsRecord[]) =>
 
 function planError(input: unknown): FediError {
   try {
-    createPlan({ spec: input, registry });
+    createPlanFromUnknown({ spec: input, registry });
   } catch (error) {
     return error as FediError;
   }
@@ -103,7 +103,7 @@ function planError(input: unknown): FediError {
 
 describe("plan.dns", () => {
   it("points each instance's domain at its machine and each storage name at its machines: A, AAAA or CNAME", () => {
-    const plan = createPlan({ spec: spec(), registry });
+    const plan = createPlanFromUnknown({ spec: spec(), registry });
     expect(lines(plan.dns)).toEqual([
       "*.s3.example.org A 10.0.1.1 -> store1 (storage)",
       "alpha.example.org AAAA 2001:db8::1 -> web1 (alpha)",
@@ -115,7 +115,7 @@ describe("plan.dns", () => {
   });
 
   it("gives a name several machines serve one record per addressed machine, or one CNAME when none has an address", () => {
-    const mixed = createPlan({
+    const mixed = createPlanFromUnknown({
       spec: spec({
         machines: [
           machine("store1", "store1.example.net", { roles: ["storage"] }),
@@ -132,7 +132,7 @@ describe("plan.dns", () => {
       "*.s3.example.org A 10.0.1.2 -> store2 (storage)",
       "*.s3.example.org AAAA 2001:db8::3 -> store3 (storage)",
     ]);
-    const named = createPlan({
+    const named = createPlanFromUnknown({
       spec: spec({
         machines: [
           machine("store2", "b.example.net", { roles: ["storage"] }),
@@ -150,7 +150,7 @@ describe("plan.dns", () => {
   });
 
   it("is empty of storage names when the storage declares none", () => {
-    const plan = createPlan({ spec: spec({ storage: {} }), registry });
+    const plan = createPlanFromUnknown({ spec: spec({ storage: {} }), registry });
     expect(lines(plan.dns)).toEqual([
       "alpha.example.org AAAA 2001:db8::1 -> web1 (alpha)",
       "beta.example.org CNAME web2.hosts.example.net -> web2 (beta)",
@@ -187,7 +187,7 @@ describe("service domains that collide with the storage's names are refused at p
     const error = planError(withDomain("social.media.example.org"));
     expect(error.issues[0]!.path).toBe("services[0].options.domain");
     expect(error.issues[0]!.message).toMatch(/lies under storage\.options\.webRoot \('media\.example\.org'\)/);
-    expect(createPlan({ spec: withDomain("media.example.org"), registry }).dns.map((r) => r.name)).toContain(
+    expect(createPlanFromUnknown({ spec: withDomain("media.example.org"), registry }).dns.map((r) => r.name)).toContain(
       "media.example.org",
     );
   });

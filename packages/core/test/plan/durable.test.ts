@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPlan, createRegistry, defineService, StateStore, stateFromPlan } from "../../src/index.js";
+import { createPlanFromUnknown, createRegistry, defineService, StateStore, stateFromPlan } from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 const keeper = defineService({
@@ -35,7 +35,7 @@ const spec = (services: unknown[]) => ({
 
 describe("declared durable state", () => {
   it("is recorded in the state and listed, item by item, when the instance is removed", async () => {
-    const first = createPlan({ spec: spec([{ name: "k", kind: "keeper", options: {} }]), registry });
+    const first = createPlanFromUnknown({ spec: spec([{ name: "k", kind: "keeper", options: {} }]), registry });
     const state = stateFromPlan(first, undefined, new Date(0));
     expect(state.instances.k?.keeps).toEqual([
       { kind: "database", engine: "postgresql", name: "keeper" },
@@ -47,7 +47,7 @@ describe("declared durable state", () => {
       const store = new StateStore(dir);
       await store.write(state);
       const read = await store.read("demo");
-      const removed = createPlan({ spec: spec([]), registry, state: read }).diff.removed;
+      const removed = createPlanFromUnknown({ spec: spec([]), registry, state: read }).diff.removed;
       expect(removed.map((r) => r.instance)).toEqual(["k"]);
       expect(removed[0]!.leftovers).toEqual([
         {
@@ -72,11 +72,11 @@ describe("declared durable state", () => {
 
   it("a plugin that declares nothing keeps the generic 'database and files stay' leftover", () => {
     const state = stateFromPlan(
-      createPlan({ spec: spec([{ name: "w", kind: "worker", options: {} }]), registry }),
+      createPlanFromUnknown({ spec: spec([{ name: "w", kind: "worker", options: {} }]), registry }),
       undefined,
       new Date(0),
     );
-    const removed = createPlan({ spec: spec([]), registry, state }).diff.removed;
+    const removed = createPlanFromUnknown({ spec: spec([]), registry, state }).diff.removed;
     expect(removed[0]!.leftovers.map((l) => [l.kind, l.name])).toEqual([["data", "worker:w"]]);
   });
 
@@ -87,7 +87,7 @@ describe("declared durable state", () => {
       requirements: () => ({ cpus: 1, memoryMiB: 1, diskGiB: 1, keeps: [{ kind: "directory", path: "var/../etc" }] }),
     });
     expect(() =>
-      createPlan({
+      createPlanFromUnknown({
         spec: spec([{ name: "b", kind: "badkeeper", options: {} }]),
         registry: createRegistry([...testPlugins, bad]),
       }),

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   type DeploymentState,
   diffAgainstState,
@@ -196,7 +196,7 @@ describe("createPlan with prototype names for machines, zones and instances", ()
         (machines, zones, instances, drop) => {
           // A worker instance per machine at most (one instance of a kind per machine).
           const names = instances.slice(0, machines.length);
-          const first = createPlan({ spec: spec(machines, zones, names), registry });
+          const first = createPlanFromUnknown({ spec: spec(machines, zones, names), registry });
           expect(sorted(first.diff.added)).toEqual(sorted(names));
           expect(first.diff.moved).toEqual([]);
           expect(first.diff.removed).toEqual([]);
@@ -209,12 +209,12 @@ describe("createPlan with prototype names for machines, zones and instances", ()
           const state = JSON.parse(
             JSON.stringify(stateFromPlan(first, undefined, new Date("2026-01-01T00:00:00Z"))),
           ) as DeploymentState;
-          const again = createPlan({ spec: spec(machines, zones, names), registry, state });
+          const again = createPlanFromUnknown({ spec: spec(machines, zones, names), registry, state });
           expect(again.diff.upToDate).toBe(true);
           expect(again.instances.map((i) => i.placement)).toEqual(again.instances.map(() => "kept"));
 
           const gone = names[drop % names.length]!;
-          const fewer = createPlan({
+          const fewer = createPlanFromUnknown({
             spec: spec(
               machines,
               zones,

@@ -3,7 +3,7 @@
 // and the refusal through createPlan naming the spec path and what generates the option.
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   definitionsOf,
   type FediError,
@@ -135,7 +135,7 @@ describe("findNixosOverrides", () => {
 
 describe("createPlan refuses machines[].nixos settings the SDK generates", () => {
   const plan = (nixos: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    createPlan({
+    createPlanFromUnknown({
       spec: {
         name: "prod",
         acme: { email: "ops@example.org" },

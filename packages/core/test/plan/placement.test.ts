@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   DEFAULT_PLACEMENT_SEARCH_STEPS,
   type FediError,
@@ -168,13 +168,15 @@ describe("placement when the fast path fails", () => {
         { name: "jobs", kind: "worker", options: { memoryMiB: 5120 } },
       ],
     };
-    const plan = createPlan({ spec, registry: createRegistry(testPlugins) });
+    const plan = createPlanFromUnknown({ spec, registry: createRegistry(testPlugins) });
     expect(plan.machines.filter((m) => m.instances.length > 0).map((m) => [m.name, m.instances])).toEqual([
       ["web1", ["jobs", "small"]],
       ["web2", ["big"]],
     ]);
     // The bound reaches the search through createPlan.
-    const error = thrown(() => createPlan({ spec, registry: createRegistry(testPlugins), placementSearchSteps: 1 }));
+    const error = thrown(() =>
+      createPlanFromUnknown({ spec, registry: createRegistry(testPlugins), placementSearchSteps: 1 }),
+    );
     expect(error.code).toBe("PLACEMENT_SEARCH_LIMIT");
     expect(error.message).toContain("No placement found within 1 steps");
   });

@@ -13,7 +13,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPlan, createRegistry, defineService, deploymentFiles, writeDeploymentDir } from "../../src/index.js";
+import {
+  type createPlan,
+  createPlanFromUnknown,
+  createRegistry,
+  defineService,
+  deploymentFiles,
+  writeDeploymentDir,
+} from "../../src/index.js";
 import { nixEvalJson, printNix, toNix } from "../../src/nix/index.js";
 import { requireNix } from "../../src/testing/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
@@ -61,7 +68,7 @@ type Spec = Parameters<typeof createPlan>[0]["spec"];
 
 async function planned(spec: Spec) {
   const out = await mkdtemp(join(dir, "deploy-"));
-  const plan = createPlan({ spec, registry });
+  const plan = createPlanFromUnknown({ spec, registry });
   await writeDeploymentDir(out, deploymentFiles(plan));
   return { plan, file: (m: string) => nixString(join(out, `machines/${m}.nix`)) };
 }
@@ -155,7 +162,7 @@ describe("one Postfix host name per machine", () => {
   it("a malformed mail host name is refused with its spec path; the Nix option is typed too", async (ctx) => {
     let error: unknown;
     try {
-      createPlan({
+      createPlanFromUnknown({
         spec: {
           name: "prod",
           machines: [machine("box", "10.0.0.1", { mail: { hostName: 'x"; }; evil = "' } })],

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   deploymentFiles,
   hasErrorCode,
@@ -66,7 +66,7 @@ const baseModules = (settings: string) => [
 /** A plan of one machine (the test plugins' storage on it), written to a fresh deployment folder. */
 async function planned(extra: Record<string, unknown>) {
   const out = await mkdtemp(join(dir, "deploy-"));
-  const plan = createPlan({
+  const plan = createPlanFromUnknown({
     spec: { name: "prod", machines: [machine("box", "10.0.0.1", extra)], storage: { kind: "toystore" } },
     registry,
   });
@@ -198,7 +198,7 @@ describe("static NixOS modules", () => {
     }
     let error: unknown;
     try {
-      createPlan({
+      createPlanFromUnknown({
         spec: {
           name: "prod",
           machines: [
@@ -274,7 +274,7 @@ describe("static NixOS modules", () => {
   it("a generated machine gets one installer unit per planned secret file, wanted by and ordered before its readers", async (ctx) => {
     if (!hasNix) ctx.skip();
     const out = await mkdtemp(join(dir, "deploy-"));
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: {
         name: "prod",
         machines: [machine("box", "10.0.0.1")],

@@ -3,7 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createPlan, createRegistry, STATE_SCHEMA_VERSION, StateStore, stateFromPlan } from "../../src/index.js";
+import {
+  createPlanFromUnknown,
+  createRegistry,
+  STATE_SCHEMA_VERSION,
+  StateStore,
+  stateFromPlan,
+} from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 let dir: string;
@@ -37,7 +43,7 @@ describe("state schema versions", () => {
     const state = await store.read("demo");
     expect(state).toEqual({ ...VERSION_1, schemaVersion: 2 });
     expect(state.storage).toBeUndefined();
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: {
         name: "demo",
         machines: [machine("box", "10.0.0.1")],
@@ -53,7 +59,7 @@ describe("state schema versions", () => {
 
   it("round-trips the storage record of version 2", async () => {
     const store = new StateStore(dir);
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: {
         name: "demo",
         machines: [machine("box", "10.0.0.1")],

@@ -3,7 +3,14 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createPlan, createRegistry, emptyState, hasErrorCode, StateStore, stateFromPlan } from "../../src/index.js";
+import {
+  createPlanFromUnknown,
+  createRegistry,
+  emptyState,
+  hasErrorCode,
+  StateStore,
+  stateFromPlan,
+} from "../../src/index.js";
 import { machine, testPlugins } from "../fixtures/plugins.js";
 
 let dir: string;
@@ -27,7 +34,7 @@ describe("StateStore", () => {
   it("reads an empty state when there is none, and round-trips a written one (0600, no temp files left)", async () => {
     const store = new StateStore(join(dir, ".fedi"));
     expect(await store.read("demo")).toEqual(emptyState("demo"));
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       registry: createRegistry(testPlugins),
       spec: {
         name: "demo",

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectations, needsNixOps4 } from "../../../src/deploy/steps/preflight.js";
 import { sentence } from "../../../src/deploy/steps/words.js";
-import { createPlan, emptyState } from "../../../src/index.js";
+import { createPlanFromUnknown, emptyState } from "../../../src/index.js";
 import { stateFromPlan } from "../../../src/state/from-plan.js";
 import { contextFor, machineAt, planFor, registry, type Workspace, workspace } from "./support.js";
 
@@ -34,10 +34,10 @@ describe("preflight: when NixOps4 must be found", () => {
       acme: { email: "ops@example.org", staging: true },
       services: [{ name: "alpha", kind: "webapp", options: { domain } }],
     });
-    const first = createPlan({ spec: spec("alpha.example.org"), registry });
+    const first = createPlanFromUnknown({ spec: spec("alpha.example.org"), registry });
     const state = stateFromPlan(first, emptyState("steps"), new Date());
     await ws.state.write(state);
-    const again = createPlan({ spec: spec("alpha.example.org"), registry, state });
+    const again = createPlanFromUnknown({ spec: spec("alpha.example.org"), registry, state });
     const { ctx } = await contextFor(again, ws);
     expect(ctx.toApply).toEqual([]);
     expect(needsNixOps4(ctx)).toBe(false);

@@ -8,7 +8,7 @@ import type { DeployerOptions } from "../../../src/deploy/types.js";
 import {
   type AnyFediEvent,
   type ApplyReport,
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   FediEvents,
   FileSecretStore,
@@ -38,7 +38,7 @@ export function planFor(
   machines: unknown[],
   services: unknown[] = [{ name: "alpha", kind: "webapp", options: { domain: "alpha.example.org" } }],
 ): Plan {
-  return createPlan({
+  return createPlanFromUnknown({
     spec: {
       name: "steps",
       machines,

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nixops4Step } from "../../../src/deploy/steps/nixops4.js";
 import { storageNodesStep } from "../../../src/deploy/steps/storage-nodes.js";
-import { createPlan, emptyState } from "../../../src/index.js";
+import { type createPlan, createPlanFromUnknown, emptyState } from "../../../src/index.js";
 import { stateFromPlan } from "../../../src/state/from-plan.js";
 import { type Deployment, DOUBLE, makeDeployment } from "../../nixops4/helpers.js";
 import { contextFor, machineAt, registry, type Workspace, workspace } from "./support.js";
@@ -47,7 +47,7 @@ const argvs = () => deployment.invocations().map((i) => i.argv);
 
 describe("storage-nodes and nixops4", () => {
   it("switch the storage nodes first, then the other machines, and report what they applied", async () => {
-    const plan = createPlan({ spec: spec(), registry });
+    const plan = createPlanFromUnknown({ spec: spec(), registry });
     expect(plan.storage.nodes.map((n) => n.machine)).toEqual(["store1"]);
     const { ctx } = await context(plan);
     expect(await storageNodesStep.run(ctx)).toMatch(/^1 machine\(s\) switched in \d+ s$/);
@@ -60,17 +60,17 @@ describe("storage-nodes and nixops4", () => {
   });
 
   it("switch only the machines whose configuration changed, and have nothing to do without any", async () => {
-    const first = createPlan({ spec: spec(), registry });
+    const first = createPlanFromUnknown({ spec: spec(), registry });
     const state = stateFromPlan(first, emptyState("steps"), new Date());
     await ws.state.write(state);
-    const changed = createPlan({ spec: spec("other.example.org"), registry, state });
+    const changed = createPlanFromUnknown({ spec: spec("other.example.org"), registry, state });
     expect(changed.diff.machinesChanged).toEqual(["web1"]);
     const { ctx } = await context(changed);
     expect(await storageNodesStep.run(ctx)).toBeUndefined();
     expect(await nixops4Step.run(ctx)).toMatch(/^1 machine\(s\) switched/);
     expect(argvs()).toEqual([["apply", "default.web1", "--no-interactive", "--show-trace"]]);
 
-    const same = createPlan({ spec: spec(), registry, state });
+    const same = createPlanFromUnknown({ spec: spec(), registry, state });
     const unchanged = await context(same);
     expect(await storageNodesStep.run(unchanged.ctx)).toBeUndefined();
     expect(await nixops4Step.run(unchanged.ctx)).toBeUndefined();

@@ -13,7 +13,7 @@ import {
 } from "../../../src/deploy/steps/activate.js";
 import { uploadedBefore, uploadMarker, uploadStep } from "../../../src/deploy/steps/upload.js";
 import {
-  createPlan,
+  createPlanFromUnknown,
   createRegistry,
   defineService,
   ensureSecrets,
@@ -85,7 +85,7 @@ const registry = createRegistry([...testPlugins, rotApp]);
 
 /** One machine with the toy storage, a webapp and a rotapp. */
 function rotationPlan(ssh: { port: number; hostPublicKey?: string; identityFile?: string }): Plan {
-  return createPlan({
+  return createPlanFromUnknown({
     spec: {
       name: "steps",
       machines: [machineAt("web1", ssh)],
@@ -186,7 +186,7 @@ describe("activate: which units restart", () => {
     });
     let error: unknown;
     try {
-      createPlan({
+      createPlanFromUnknown({
         spec: {
           name: "x",
           machines: [machineAt("web1", { port: 22 })],

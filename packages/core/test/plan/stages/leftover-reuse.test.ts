@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPlan, createRegistry, defineService, type FediError, stateFromPlan } from "../../../src/index.js";
+import {
+  type createPlan,
+  createPlanFromUnknown,
+  createRegistry,
+  defineService,
+  type FediError,
+  stateFromPlan,
+} from "../../../src/index.js";
 import { machine, testPlugins } from "../../fixtures/plugins.js";
 
 /** A service with nixpkgs-like fixed database name, whatever the instance is called. */
@@ -38,9 +45,9 @@ function errorOf(fn: () => unknown): FediError {
 
 /** The state after an instance was applied, then removed (its leftovers recorded). */
 function afterRemoval(services: unknown[]) {
-  const first = createPlan({ spec: spec(services), registry });
+  const first = createPlanFromUnknown({ spec: spec(services), registry });
   const s1 = applied(first);
-  return applied(createPlan({ spec: spec([]), registry, state: s1 }), s1);
+  return applied(createPlanFromUnknown({ spec: spec([]), registry, state: s1 }), s1);
 }
 
 describe("leftover reuse stage", () => {
@@ -48,7 +55,7 @@ describe("leftover reuse stage", () => {
     const state = afterRemoval([{ name: "shop", kind: "webapp", options: { domain: "shop.example.org" } }]);
     expect(state.leftovers.map((l) => l.name)).toContain("demo-shop-media");
     const reuse = spec([{ name: "shop", kind: "webapp", options: { domain: "new-tenant.example.org" } }]);
-    const error = errorOf(() => createPlan({ spec: reuse, registry, state }));
+    const error = errorOf(() => createPlanFromUnknown({ spec: reuse, registry, state }));
     expect(error.code).toBe("LEFTOVER_REUSE");
     expect(error.issues?.map((i) => i.path)).toEqual(["services[0].name"]);
     expect(error.issues?.[0]?.message).toContain("bucket 'demo-shop-media'");
@@ -59,7 +66,7 @@ describe("leftover reuse stage", () => {
   it("lets the user adopt them, and the adopted names are no longer leftovers", () => {
     const state = afterRemoval([{ name: "shop", kind: "webapp", options: { domain: "shop.example.org" } }]);
     const reuse = spec([{ name: "shop", kind: "webapp", options: { domain: "shop.example.org" } }]);
-    const plan = createPlan({ spec: reuse, registry, state, adopt: ["shop"] });
+    const plan = createPlanFromUnknown({ spec: reuse, registry, state, adopt: ["shop"] });
     expect(plan.buckets.map((b) => b.name)).toEqual(["demo-shop-media"]);
     const next = applied(plan, state);
     expect(next.leftovers.filter((l) => l.kind !== "data")).toEqual([]);
@@ -68,19 +75,23 @@ describe("leftover reuse stage", () => {
   it("refuses a new instance placed where a database of the same fixed name still holds data", () => {
     const state = afterRemoval([{ name: "old", kind: "fixeddb", options: {} }]);
     const error = errorOf(() =>
-      createPlan({ spec: spec([{ name: "new", kind: "fixeddb", options: {} }]), registry, state }),
+      createPlanFromUnknown({ spec: spec([{ name: "new", kind: "fixeddb", options: {} }]), registry, state }),
     );
     expect(error.code).toBe("LEFTOVER_REUSE");
     expect(error.issues?.[0]?.message).toContain("postgresql database 'fixeddb' on 'box'");
     expect(
-      createPlan({ spec: spec([{ name: "new", kind: "fixeddb", options: {} }]), registry, state, adopt: ["new"] })
-        .instances[0]!.machine,
+      createPlanFromUnknown({
+        spec: spec([{ name: "new", kind: "fixeddb", options: {} }]),
+        registry,
+        state,
+        adopt: ["new"],
+      }).instances[0]!.machine,
     ).toBe("box");
   });
 
   it("lets other names and kinds through", () => {
     const state = afterRemoval([{ name: "old", kind: "fixeddb", options: {} }]);
-    const plan = createPlan({
+    const plan = createPlanFromUnknown({
       spec: spec([{ name: "fresh", kind: "webapp", options: { domain: "fresh.example.org" } }]),
       registry,
       state,
