@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   STORAGE_REPLICATION_CHANGE: "The replication factor of a running storage cluster cannot change.",
   /** A new instance would inherit what a removed instance left behind (buckets, key, secrets, a database). */
   LEFTOVER_REUSE: "A new instance would take over a removed instance's leftovers.",
+  PRUNE_REFUSED: "A prune was asked for something it must not delete (a current instance, an unknown name).",
+  PRUNE_FAILED: "Some leftovers could not be deleted.",
   /** The exact placement search stopped at its step bound without finding a placement or proving there is none. */
   PLACEMENT_SEARCH_LIMIT: "No placement was found within the search bound.",
   /** Two instances claim the same domain, bucket, port or name. */

@@ -15,6 +15,7 @@ export * from "./model/index.js";
 export * from "./nixops4/index.js";
 export * from "./plan/index.js";
 export * from "./plugin/index.js";
+export * from "./prune/index.js";
 export * from "./render/index.js";
 export * from "./secrets/index.js";
 export * from "./state/index.js";

@@ -5,6 +5,7 @@ import { graphCommand } from "./graph.js";
 import { initCommand } from "./init.js";
 import { keyscanCommand } from "./keyscan.js";
 import { planCommand } from "./plan.js";
+import { pruneCommand } from "./prune.js";
 import { secretCommand } from "./secret.js";
 import { statusCommand } from "./status.js";
 import type { Command } from "./types.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   keyscanCommand,
   adoptCommand,
   secretCommand,
+  pruneCommand,
 ];
 
 /** The command of a name, if any. */

@@ -36,14 +36,23 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
         ...prev.buckets.map((b) => ({
           kind: "bucket" as const,
           name: b,
+          instance: name,
           note: `bucket '${b}' and its objects stay in storage`,
         })),
         ...(prev.key
-          ? [{ kind: "key" as const, name: prev.key, note: `S3 key '${prev.key}' stays valid in storage` }]
+          ? [
+              {
+                kind: "key" as const,
+                name: prev.key,
+                instance: name,
+                note: `S3 key '${prev.key}' stays valid in storage`,
+              },
+            ]
           : []),
         ...prev.secrets.map((s) => ({
           kind: "secret" as const,
           name: s,
+          instance: name,
           note: `secret '${s}' stays in the local secret store`,
         })),
         ...(prev.keeps
@@ -53,6 +62,7 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
                 kind: "data" as const,
                 name: `${prev.kind}:${name}`,
                 machine: prev.machine,
+                instance: name,
                 note: `the ${prev.kind} database and files of '${name}' stay on '${prev.machine}' (the service is disabled, not wiped)`,
               },
             ]),
@@ -86,6 +96,7 @@ function durableLeftover(item: DurableItem, instance: string, machine: string): 
         kind: "data",
         name: `${item.engine}:${item.name}`,
         machine,
+        instance,
         durable: { ...item },
         note: `${item.engine} database '${item.name}' of '${instance}' stays on '${machine}'`,
       }
@@ -93,6 +104,7 @@ function durableLeftover(item: DurableItem, instance: string, machine: string): 
         kind: "data",
         name: `directory:${item.path}`,
         machine,
+        instance,
         durable: { ...item },
         note: `directory ${item.path} of '${instance}' stays on '${machine}'`,
       };

@@ -158,6 +158,8 @@ export interface Leftover {
   name: string;
   /** Machine, for data. */
   machine?: string;
+  /** The removed instance that left it (absent in states written before this was recorded). */
+  instance?: string;
   /** For data the plugin declared (`ServiceRequirements.keeps`): which database or directory it is. */
   durable?: DurableItem;
   /** For people: what is left and how to remove it. */

@@ -12,6 +12,12 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
     ...plan.buckets.map((b) => `bucket:${b.name}:`),
     ...plan.keys.map((k) => `key:${k.name}:`),
     ...plan.secrets.map((x) => `secret:${x.name}:`),
+    // A database or directory an instance on the same machine declares again (adopted) is in use, not left over.
+    ...plan.instances.flatMap((i) =>
+      (i.requirements.keeps ?? []).map((k) =>
+        k.kind === "database" ? `data:${k.engine}:${k.name}:${i.machine}` : `data:directory:${k.path}:${i.machine}`,
+      ),
+    ),
   ]);
   for (const removed of plan.diff.removed) {
     for (const l of removed.leftovers) {
@@ -46,7 +52,9 @@ export function stateFromPlan(plan: Plan, previous: DeploymentState | undefined,
       nodes: plan.storage.nodes.map((n) => n.machine).sort(),
       ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
     },
-    // An adopting instance takes the bucket, key and secrets back: they are no longer leftovers.
-    leftovers: leftovers.filter((l) => !stillUsed.has(`${l.kind}:${l.name}:`)),
+    // An adopting instance takes the bucket, key, secrets and declared data back: they are no longer leftovers.
+    leftovers: leftovers.filter(
+      (l) => !stillUsed.has(`${l.kind}:${l.name}:`) && !stillUsed.has(`${l.kind}:${l.name}:${l.machine ?? ""}`),
+    ),
   };
 }

@@ -15,6 +15,7 @@ const LeftoverSchema = z.object({
   kind: z.enum(["bucket", "key", "secret", "data"]),
   name: z.string(),
   machine: z.string().optional(),
+  instance: z.string().optional(),
   note: z.string(),
   durable: DurableItemSchema.optional(),
 });

@@ -1,0 +1,158 @@
+import {
+  FediError,
+  forgetPruned,
+  MachinePool,
+  type PruneItem,
+  type PruneItemResult,
+  type PrunePlan,
+  planPrune,
+  prune,
+  type SshTarget,
+  StateStore,
+  validateSpec,
+} from "@fediversity/core";
+import { EXIT } from "../terminal/global-options.js";
+import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor, withStateLock } from "./shared.js";
+import type { Command } from "./types.js";
+
+/** `fedi prune [INSTANCE...]`: deletes what removed instances left behind; a dry run unless `--yes`. */
+export const pruneCommand: Command = {
+  name: "prune",
+  summary: "delete what removed instances left behind (databases, directories, buckets, keys, secrets)",
+  usage: "fedi prune [INSTANCE...] [--yes] [--config FILE] [--state DIR] [--json]",
+  description: [
+    "Lists the leftovers the state records of removed instances (all, or those of the INSTANCEs named) as a",
+    "deletion plan: databases (engine, name, machine), directories, buckets, S3 keys and secrets (names only).",
+    "Without --yes this is a dry run that changes nothing. With --yes it drops the databases and deletes the",
+    "directories over SSH (as root, through sudo -n for another user), deletes buckets and keys through the storage",
+    "backend and secrets from the secret store, then forgets them in the state (under the state lock). Items already",
+    "gone count as done, so a second run is a no-op. A current instance's name is refused; data a current instance",
+    "uses again (after --adopt) or that its plugin did not declare is kept and listed. Exits 1 when an item failed.",
+  ].join("\n"),
+  options: {
+    config: CONFIG_OPTION,
+    state: STATE_OPTION,
+    yes: { type: "boolean", description: "delete (default: a dry run that prints the deletion plan)" },
+    json: { type: "boolean", description: "print the deletion plan (and with --yes the outcome) as JSON on stdout" },
+  },
+  positionals: [
+    { name: "INSTANCE", description: "removed instances to prune (default: all)", required: false, variadic: true },
+  ],
+  examples: [
+    { command: "fedi prune", description: "what would be deleted (dry run)" },
+    { command: "fedi prune old-social --yes", description: "delete what the removed 'old-social' left behind" },
+  ],
+  async run(ctx) {
+    const loaded = await loadFromFlags(ctx);
+    const { spec } = validateSpec(loaded.config.spec, loaded.registry);
+    const store = new StateStore(loaded.stateDir);
+    const names = ctx.positionals.length > 0 ? [...ctx.positionals] : undefined;
+    const execute = ctx.flags.yes === true;
+    const outcome = await withStateLock(loaded.stateDir, "fedi prune", async () => {
+      const state = await store.read(spec.name);
+      const plan = planPrune(state, names ? { instances: names } : {});
+      if (!execute || plan.deletions === 0) return { plan };
+      const agent = ctx.io.env.SSH_AUTH_SOCK;
+      const targets = new Map<string, SshTarget>(
+        spec.machines.map((m) => [
+          m.name,
+          {
+            machine: m.name,
+            host: m.host,
+            port: m.ssh.port,
+            user: m.ssh.user,
+            hostPublicKey: m.ssh.hostPublicKey,
+            ...(m.ssh.user !== "root" ? { sudo: true } : {}),
+            ...(m.ssh.identityFile ? { identityFile: m.ssh.identityFile } : agent ? { agent } : {}),
+          },
+        ]),
+      );
+      const pool = new MachinePool();
+      try {
+        const report = await prune(plan, {
+          secrets: secretStoreFor(loaded.stateDir),
+          run: (machine, command, options) => {
+            const target = targets.get(machine);
+            if (!target) {
+              throw new FediError("PRUNE_FAILED", `Machine '${machine}' is no longer in the config.`, {
+                machine,
+                hint: "Add the machine back to reach it, or delete its leftovers by hand.",
+              });
+            }
+            return pool.exec(target, command, options);
+          },
+          onItem: (r) => {
+            if (ctx.flags.json !== true) ctx.io.stderr.write(`${resultLine(r)}\n`);
+          },
+        });
+        await store.write(forgetPruned(state, report));
+        return { plan, report };
+      } finally {
+        await pool.closeAll();
+      }
+    });
+    const { plan, report } = outcome as { plan: PrunePlan; report?: Awaited<ReturnType<typeof prune>> };
+    const ok = (report?.failed ?? 0) === 0;
+    if (ctx.flags.json === true) {
+      ctx.io.stdout.write(
+        `${JSON.stringify({ outputVersion: 1, dryRun: !execute, ok, plan, ...(report ? { results: report.results } : {}) }, null, 2)}\n`,
+      );
+      return ok ? EXIT.ok : EXIT.failure;
+    }
+    if (plan.deletions === 0 && plan.groups.length === 0) {
+      ctx.io.stdout.write("Nothing to prune: no removed instance left anything behind.\n");
+      return EXIT.ok;
+    }
+    const lines: string[] = [];
+    for (const g of plan.groups) {
+      lines.push(ctx.out.bold(g.instance ?? "(instance not recorded)"));
+      for (const item of g.items) lines.push(`    ${describeItem(item)}`);
+    }
+    if (!execute) {
+      lines.push(
+        plan.deletions === 0
+          ? "Nothing to prune: every leftover listed is kept."
+          : `Dry run: ${plan.deletions} item(s) would be deleted. Run again with --yes to delete them.`,
+      );
+    } else if (report) {
+      const done = report.results.filter((r) => r.outcome === "deleted" || r.outcome === "already-gone").length;
+      lines.push(`${done} item(s) pruned${report.failed > 0 ? `, ${report.failed} failed (kept in the state)` : ""}.`);
+    } else {
+      lines.push("Nothing to prune: every leftover listed is kept.");
+    }
+    ctx.io.stdout.write(`${lines.join("\n")}\n`);
+    return ok ? EXIT.ok : EXIT.failure;
+  },
+};
+
+/** One item of the deletion plan, for people. */
+function describeItem(item: PruneItem): string {
+  switch (item.kind) {
+    case "database":
+      return `drop ${item.engine} database '${item.name}' on ${item.machine}`;
+    case "directory":
+      return `delete directory ${item.path} on ${item.machine}`;
+    case "bucket":
+      return `delete bucket '${item.name}' and its objects`;
+    case "key":
+      return `delete S3 key '${item.name}'`;
+    case "secret":
+      return `delete secret '${item.name}' from the secret store`;
+    case "manual":
+      return `keep ${item.name}${item.machine ? ` on ${item.machine}` : ""}: ${item.note}`;
+  }
+}
+
+function resultLine(r: PruneItemResult): string {
+  const what = describeItem(r.item);
+  switch (r.outcome) {
+    case "deleted":
+      return `✓ ${what}`;
+    case "already-gone":
+      return `✓ ${what} (already gone)`;
+    case "kept":
+      return `- ${what}`;
+    case "failed":
+      return `✗ ${what}: ${r.error}`;
+  }
+}

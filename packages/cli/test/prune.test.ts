@@ -1,0 +1,65 @@
+// fedi prune: a dry run by default that lists the deletion plan and changes nothing; --yes deletes and updates the
+// state; a second --yes has nothing to prune. (Secrets only: no machine is reached; the SSH side is tested in core.)
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FileSecretStore } from "@fediversity/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES, fedi, tempDir } from "./support/fedi.js";
+
+let dir: string;
+let removeDir: () => Promise<void>;
+beforeAll(async () => ({ dir, remove: removeDir } = await tempDir("fedi-prune-cli-")));
+afterAll(() => removeDir());
+
+const config = join(EXAMPLES, "all-in-one", "fedi.config.ts");
+
+describe("fedi prune", () => {
+  it("dry-runs by default, deletes with --yes, and then has nothing to prune", async () => {
+    const state = join(dir, "state");
+    await mkdir(state, { recursive: true });
+    const store = new FileSecretStore(join(state, "secrets"));
+    await store.set("old-db-password", "value-1");
+    await store.set("old-s3-secret-key", "value-2");
+    const leftovers = [
+      { kind: "secret", name: "old-db-password", instance: "old", note: "n" },
+      { kind: "secret", name: "old-s3-secret-key", instance: "old", note: "n" },
+    ];
+    const stateFile = join(state, "state.json");
+    await writeFile(
+      stateFile,
+      JSON.stringify({ schemaVersion: 2, deployment: "demo", instances: {}, machines: {}, leftovers }),
+    );
+    const args = ["prune", "--config", config, "--state", state];
+
+    const dry = await fedi(args);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain("delete secret 'old-db-password' from the secret store");
+    expect(dry.stdout).toContain("Dry run: 2 item(s) would be deleted");
+    expect(dry.stdout).not.toContain("value-1");
+    expect(JSON.parse(await readFile(stateFile, "utf8")).leftovers).toHaveLength(2);
+    expect((await store.list()).sort()).toEqual(["old-db-password", "old-s3-secret-key"]);
+
+    const json = await fedi([...args, "--json"]);
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({ outputVersion: 1, dryRun: true, ok: true, plan: { deletions: 2 } });
+    expect(out.plan.groups[0].items.map((i: { action: string }) => i.action)).toEqual([
+      "delete-secret",
+      "delete-secret",
+    ]);
+
+    const unknown = await fedi([...args, "nope"]);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("PRUNE_REFUSED");
+    expect(unknown.stderr).toContain("Removed instances with leftovers: old.");
+
+    const yes = await fedi([...args, "old", "--yes"]);
+    expect(yes.exitCode).toBe(0);
+    expect(yes.stdout).toContain("2 item(s) pruned.");
+    expect(await store.list()).toEqual([]);
+    expect(JSON.parse(await readFile(stateFile, "utf8")).leftovers).toEqual([]);
+
+    const again = await fedi([...args, "--yes"]);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("Nothing to prune");
+  }, 60_000);
+});
