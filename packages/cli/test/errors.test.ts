@@ -94,6 +94,47 @@ describe("a config with several mistakes", () => {
     expect(json.stderr).toMatch(/^error SPEC_INVALID/m);
   });
 
+  it("prints schema, plugin option, unknown kind and duplicate name mistakes together (fedi validate; fedi plan --json)", async () => {
+    await config({
+      name: "demo",
+      acme: { email: "admin@example.org" },
+      machines: [
+        {
+          name: "fedi01",
+          host: "203.0.113.10",
+          ssh: { hostPublicKey: KEY },
+          resources: { cpus: -1, memoryMiB: 32768, diskGiB: 500 },
+        },
+      ],
+      storage: { kind: "garage" },
+      services: [
+        { name: "social", kind: "mastodon", options: { domain: "Not A Domain", adminEmail: "admin@example.org" } },
+        { name: "chat", kind: "friendica", options: {} },
+        {
+          name: "social",
+          kind: "pixelfed",
+          options: { domain: "photos.example.org", adminEmail: "admin@example.org" },
+        },
+      ],
+    });
+    const paths = ["machines[0].resources.cpus", "services[0].options.domain", "services[1].kind", "services[2].name"];
+    const run = await fedi(["validate"], { cwd: dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^error SPEC_INVALID: The deployment spec has 4 problems\./m);
+    for (const path of paths) {
+      expect(run.stderr).toMatch(new RegExp(`^  - ${path.replace(/[[\].]/g, "\\$&")}: `, "m"));
+    }
+    expect(run.stderr).toContain("instance name 'social' is used twice");
+    expect(run.stdout).toBe("");
+
+    // `fedi validate` has no --json; `fedi plan --json` reports the same validation error as a JSON document.
+    const json = await fedi(["plan", "--json", "--quiet"], { cwd: dir });
+    expect(json.exitCode).toBe(1);
+    const parsed = JSON.parse(json.stdout);
+    expect(validateErrorOutput(parsed), schemaErrors(validateErrorOutput)).toBe(true);
+    expect(parsed.error.issues.map((i: { path: string }) => i.path)).toEqual(paths);
+  });
+
   it("says how to start when there is no config", async () => {
     const run = await fedi(["plan"], { cwd: dir });
     expect(run.exitCode).toBe(1);

@@ -18,7 +18,9 @@ export const validateCommand: Command = {
   description: [
     "Loads the config and checks everything `fedi plan` checks: the deployment schema, every plugin's options,",
     "that the instances fit on the machines (against the last applied state), and that no two of them claim the same",
-    "domain or name. Every problem is printed with its path (e.g. services[1].options.domain). Nothing is written.",
+    "domain or name. Every problem is printed with its path (e.g. services[1].options.domain); the config's own",
+    "problems (schema, names, plugin options, unknown kinds) come together, placement and allocation once those pass.",
+    "Nothing is written.",
   ].join("\n"),
   options: {
     config: CONFIG_OPTION,

@@ -145,12 +145,15 @@ export function findNixosSecretProblems(nixos: unknown): NixosSecretProblem[] {
  * (`machines[0].nixos.users.users.root.password`), code `SPEC_INVALID` and a hint naming the secret store.
  */
 export function nixosSecretIssues(spec: Pick<DeploymentSpec, "machines">): FediIssue[] {
-  return spec.machines.flatMap((m, i) =>
-    findNixosSecretProblems(m.nixos ?? {}).map((p) => ({
-      path: formatPath(p.path, `machines[${i}].nixos`),
-      message: p.message,
-      code: "SPEC_INVALID",
-      hint: NIXOS_SECRET_HINT,
-    })),
-  );
+  return spec.machines.flatMap((m, i) => machineNixosSecretIssues(m.nixos, i));
+}
+
+/** The issues {@link nixosSecretIssues} reports for one machine's `nixos` data, the machine being `machines[index]`. */
+export function machineNixosSecretIssues(nixos: unknown, index: number): FediIssue[] {
+  return findNixosSecretProblems(nixos ?? {}).map((p) => ({
+    path: formatPath(p.path, `machines[${index}].nixos`),
+    message: p.message,
+    code: "SPEC_INVALID",
+    hint: NIXOS_SECRET_HINT,
+  }));
 }
