@@ -298,6 +298,9 @@ export async function connectOnce(
         port: target.port,
         username: target.user,
         ...auth,
+        // The key (then the agent) at once: ssh2's default first tries method "none", which costs a round trip and
+        // an authentication request on the machine's sshd and never succeeds on a machine the SDK may deploy to.
+        authHandler: [...(auth.privateKey ? ["publickey"] : []), ...(auth.agent ? ["agent"] : [])],
         tryKeyboard: false,
         readyTimeout: options.connectTimeoutMs ?? 15_000,
         keepaliveInterval: options.keepaliveIntervalMs ?? 10_000,
