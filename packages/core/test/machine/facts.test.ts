@@ -248,6 +248,21 @@ describe("FACTS_SCRIPT in the shells a machine's sh may be (dash: Debian; bash: 
     expect(Math.abs(dash.freeDiskGiB - Number(df[3]) / (1024 * 1024))).toBeLessThan(1);
   });
 
+  it.runIf(isRoot && existsSync("/proc/sys/kernel/arch"))(
+    "asks uname where /proc/sys/kernel has no arch (Linux before 6.1)",
+    async () => {
+      // In a mount namespace of its own, /proc/sys/kernel/arch reads empty.
+      const hide =
+        'mount --bind /dev/null /proc/sys/kernel/arch && [ -z "$(cat /proc/sys/kernel/arch)" ] && exec "$0" "$@"';
+      const wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide];
+      const uname = (await run("uname", ["-sm"])).stdout.trim().split(" ");
+      for (const shell of ["dash", "bash"]) {
+        const facts = parseFacts("local", await runScript(shell, wrapper));
+        expect([facts.arch, facts.system]).toEqual([uname[1], nixSystem(uname[1]!, uname[0])]);
+      }
+    },
+  );
+
   it("counts the CPUs the shell may run on, as nproc does (taskset -c 0)", async () => {
     for (const shell of ["dash", "bash"]) {
       const facts = parseFacts("local", await runScript(shell, ["taskset", "-c", "0"]));
