@@ -9,20 +9,19 @@
  * time) shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
- * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix`
- * started by the facts script: the benchmark warns loudly when the facts script did start it); the benchmark first
- * prints the sshd CPU of one machine's preflight on the plain sshd fixture and on a fake machine. What is left is what
- * a real machine spends too: the SSH connection and the facts script (13 ms of the ~28 ms per machine before the
- * script started 5 programs instead of 10, about 7 ms after; ~18 ms of sshd CPU per machine in all, from ~27).
- * Each run also prints the CPU the client, the proxies, the sshd sessions and other processes used, and how many
- * machines the pool had in flight at once, so a ratio above the goal can be told apart
- * from a lack of overlap; the load average at the start and end tells how busy the machine was, and the summary says
- * what share of the cores other processes took during the 32-machine runs and how much wall time the benchmark's own
- * CPU needs on these cores at the least (a floor for the 32-machine time that no overlap can beat). It does not
- * "correct" the ratio for contention: how CPU and latency overlap is not linear, so no honest correction exists. More rows for
- * comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used before it had a probe
- * limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone costs; the difference to
- * the proxied rows is what latency adds).
+ * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix` started
+ * by the facts script: the benchmark warns loudly when the facts script did start it); the benchmark first prints the
+ * sshd CPU of one machine's preflight on the plain sshd fixture and on a fake machine. What is left is what a real
+ * machine spends too: the SSH connection and the facts script (13 ms of the ~28 ms per machine before the script
+ * started 5 programs instead of 10, about 7 ms after; ~18 ms of sshd CPU per machine in all, from ~27). Each run also
+ * prints the CPU the client, the proxies, the sshd sessions and other processes used, and how many machines the pool
+ * had in flight at once, so a ratio above the goal can be told apart from a lack of overlap; the load average at the
+ * start and end tells how busy the machine was, and the summary says what share of the cores other processes took
+ * during the 32-machine runs and how much wall time the benchmark's own CPU needs on these cores at the least (a floor
+ * for the 32-machine time that no overlap can beat). It does not "correct" the ratio for contention: how CPU and
+ * latency overlap is not linear, so no honest correction exists. More rows for comparison: preflight held to 8 machines
+ * at once (the pool's main limit, which preflight used before it had a probe limit of its own), and 1 and 32 machines
+ * without the proxy (what this machine's CPU alone costs; the difference to the proxied rows is what latency adds).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
