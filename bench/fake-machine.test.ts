@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MachinePool, preflight } from "../packages/core/src/machine/index.js";
@@ -54,6 +54,8 @@ describe("bench fake machine", () => {
       await pool.closeAll();
     }
     expect(await machine.nixCalls()).toBe(0);
+    // Its store is mounted on the host's /nix/store, which startFakeMachine creates when the host has none.
+    expect(existsSync("/nix/store")).toBe(true);
   }, 30_000);
 
   it("logs in with ECDSA keys and offers only ECDH P-256 key exchange", async () => {

@@ -13,7 +13,8 @@
  * - Each server runs in its own mount namespace that looks like NixOS (fake-machine/enter-namespace.sh): `nix` on
  *   PATH is a symlink into /nix/store, so the facts script reads the version from the store path without starting
  *   nix (as on NixOS), and `systemctl is-system-running` says `running`. Preflight of such a machine finds no problem.
- *   Its nsswitch.conf takes users from the files only (see {@link NSSWITCH}).
+ *   Its nsswitch.conf takes users from the files only (see {@link NSSWITCH}). The store is a tmpfs mounted on
+ *   /nix/store, a folder {@link ensureNixStoreMountPoint} creates on a host without Nix.
  *
  * ```ts
  * const fleet = await startFakeMachineFleet(8);
@@ -25,7 +26,7 @@
  * Requires root (mount namespaces through util-linux `unshare`, sshd's privilege separation) and openssh-server.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,8 +68,26 @@ export interface FakeMachineFleet {
   dispose(): Promise<void>;
 }
 
+/** The folder the fake machines mount their Nix store on (in their own mount namespace). */
+const STORE = "/nix/store";
+
+/**
+ * Creates /nix/store on a host without it (a fresh CI machine without Nix) and returns whether it did. The fake
+ * machines mount a tmpfs there in their own mount namespace, so their `nix` is a store path as on NixOS; without
+ * the folder there is nothing to mount on, and the facts script would start their `nix` script to ask its version,
+ * which a NixOS machine never needs (the benchmark warns when that happened). The folder stays: it is empty on the
+ * host, and another benchmark or test may be using it as its mount point at the same time. Needs root, as the fake
+ * machines do.
+ */
+export function ensureNixStoreMountPoint(): boolean {
+  if (existsSync(STORE)) return false;
+  mkdirSync(STORE, { recursive: true, mode: 0o755 });
+  return true;
+}
+
 /** Starts one fake machine on 127.0.0.1 (random port). */
 export async function startFakeMachine(): Promise<FakeMachine> {
+  ensureNixStoreMountPoint();
   const sshd = await startSshd({
     hostHome: true,
     extraHostKeys: ["ecdsa"],

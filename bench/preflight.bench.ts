@@ -9,14 +9,19 @@
  * time) shows how well the machines overlap; the goal is ≤ 1.5.
  *
  * The 32 "machines" are sshd sessions on this machine's few cores, so their CPU competes with the SDK client's (and
- * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix`
- * started by the facts script); the benchmark first prints the sshd CPU of one machine's preflight on the plain sshd
- * fixture and on a fake machine. Each run also prints the CPU the client, the proxies, the sshd sessions and other
- * processes used, and how many machines the pool had in flight at once, so a ratio above the goal can be told apart
- * from a lack of overlap; the load average at the start and end tells how busy the machine was. More rows for
- * comparison: preflight held to 8 machines at once (the pool's main limit, which preflight used before it had a probe
- * limit of its own), and 1 and 32 machines without the proxy (what this machine's CPU alone costs; the difference to
- * the proxied rows is what latency adds).
+ * with anything else running). The fake machines keep that cost low (sshd without re-exec, ECDH P-256, no `nix` started
+ * by the facts script: the benchmark warns loudly when the facts script did start it); the benchmark first prints the
+ * sshd CPU of one machine's preflight on the plain sshd fixture and on a fake machine. What is left is what a real
+ * machine spends too: the SSH connection and the facts script (13 ms of the ~28 ms per machine before the script
+ * started 5 programs instead of 10, about 7 ms after; ~18 ms of sshd CPU per machine in all, from ~27). Each run also
+ * prints the CPU the client, the proxies, the sshd sessions and other processes used, and how many machines the pool
+ * had in flight at once, so a ratio above the goal can be told apart from a lack of overlap; the load average at the
+ * start and end tells how busy the machine was, and the summary says what share of the cores other processes took
+ * during the 32-machine runs and how much wall time the benchmark's own CPU needs on these cores at the least (a floor
+ * for the 32-machine time that no overlap can beat). It does not "correct" the ratio for contention: how CPU and
+ * latency overlap is not linear, so no honest correction exists. More rows for comparison: preflight held to 8 machines
+ * at once (the pool's main limit, which preflight used before it had a probe limit of its own), and 1 and 32 machines
+ * without the proxy (what this machine's CPU alone costs; the difference to the proxied rows is what latency adds).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -28,7 +33,7 @@ import {
   preflight,
 } from "../packages/core/src/machine/index.js";
 import { type SshdFixture, startSshd } from "../packages/core/test/fixtures/sshd.js";
-import { startFakeMachineFleet } from "./fake-machine.js";
+import { type FakeMachineFleet, startFakeMachineFleet } from "./fake-machine.js";
 import { type LatencyProxyProcess, startLatencyProxyProcess } from "./latency-proxy-process.js";
 
 const SERVERS = 8;
@@ -224,6 +229,23 @@ async function sshdCostPerMachine(fake: PreflightMachine, fakePid: number): Prom
   }
 }
 
+/** How many times the facts script started `nix` on the fleet's machines so far. */
+async function nixStarts(fleet: FakeMachineFleet): Promise<number> {
+  return (await Promise.all(fleet.machines.map((m) => m.nixCalls()))).reduce((a, b) => a + b, 0);
+}
+
+/** Prints a warning that cannot be missed (stderr and stdout) when the facts script started `nix` (`starts` > 0). */
+function warnNixStarted(starts: number, when: string): void {
+  if (starts === 0) return;
+  const text = [
+    `!!! WARNING: the facts script started nix ${starts} times on the fake machines ${when}.`,
+    "!!! The fake machines' nix is not a /nix/store path (no /nix/store folder to mount their store on?), so each",
+    "!!! preflight ran the nix script double: the sshd CPU and wall times below are higher than a NixOS machine's.",
+  ].join("\n");
+  console.error(text);
+  console.log(text);
+}
+
 /** Runs the benchmark and prints its results. */
 export default async function preflightBench(): Promise<void> {
   const fleet = await startFakeMachineFleet(SERVERS);
@@ -262,6 +284,7 @@ export default async function preflightBench(): Promise<void> {
     const [one, all, allLimited, oneDirect, allDirect] = rows as [Row, Row, Row, Row, Row];
     // Warm-up: the first SSH connection of a process pays for loading crypto code.
     await timePreflight(direct.slice(0, 1), {}, meters);
+    warnNixStarted(await nixStarts(fleet), "in the warm-up run");
     const cores = availableParallelism();
     const cost = await sshdCostPerMachine(direct[0]!, pids[0]!);
     console.log(
@@ -294,8 +317,14 @@ export default async function preflightBench(): Promise<void> {
     console.log(
       `  without latency ${n} machines take ${ms(wall(allDirect), 0)} here (CPU-bound: ${(wall(allDirect) / wall(one)).toFixed(2)} × the 1-machine time with latency); latency adds ${ms(wall(all) - wall(allDirect), 0)} to ${n} machines and ${ms(wall(one) - wall(oneDirect), 0)} to 1`,
     );
-    const nixStarts = (await Promise.all(fleet.machines.map((m) => m.nixCalls()))).reduce((a, b) => a + b, 0);
-    if (nixStarts > 0) console.log(`  note: the facts script started nix ${nixStarts} times on the fake machines`);
+    const others = (t: Timing) => Math.max(0, t.machineCpuMs - t.clientCpuMs - t.proxyCpuMs - t.sshdCpuMs);
+    const ownCpu = (t: Timing) => t.clientCpuMs + t.proxyCpuMs + t.sshdCpuMs;
+    const share = median(all.runs.map((t) => others(t) / (t.wallMs * cores)));
+    const floor = median(all.runs.map(ownCpu)) / cores;
+    console.log(
+      `  contention: other processes took ${(share * 100).toFixed(0)}% of the ${cores} cores during the ${n}-machine runs (median); the benchmark's own CPU in a ${n}-machine run (client + proxy + sshd, ${ms(median(all.runs.map(ownCpu)), 0)}) needs at least ${ms(floor, 0)} of wall time on ${cores} cores = ${(floor / wall(one)).toFixed(2)} × the 1-machine time (a floor for the ratio on this machine, however well latency overlaps)`,
+    );
+    warnNixStarted(await nixStarts(fleet), "during the benchmark");
     console.log(
       `  load average (1 min) ${loadAtStart} at the start, ${loadAverage()} at the end: other processes share the ${cores} cores`,
     );

@@ -4,8 +4,9 @@
 # says NixOS; /run is a fresh tmpfs with /run/systemd/system and /run/current-system/sw/bin, whose nix and systemctl
 # are symlinks into /nix/store as on NixOS. The store is a fresh tmpfs too (hiding the host's store from the
 # sessions only), so preflight's facts script reads the Nix version from the store path of nix without starting it.
-# Without a /nix/store folder on the host (nothing to mount on) nix and systemctl are plain files in
-# /run/current-system/sw/bin, and the facts script runs `nix --version` (the script double). /run/fake-calls is the
+# ../fake-machine.ts creates /nix/store on a host without it; should there still be none (nothing to mount on), nix
+# and systemctl are plain files in /run/current-system/sw/bin, and the facts script runs `nix --version` (the script
+# double), which the benchmark reports as a warning. /run/fake-calls is the
 # fixture's folder ROOTDIR/calls, where the doubles log their calls. Usage:
 # enter-namespace.sh ROOTDIR NIX-VERSION COMMAND...
 set -eu

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { Client } from "ssh2";
+import { type AuthenticationType, Client } from "ssh2";
 import { FediError, isFediError } from "../errors.js";
 import { emitMachineEvent, type MachineEventListener } from "./events.js";
 import { type ExecCheckedOptions, type ExecOptions, type ExecResult, runCommand, runCommandChecked } from "./exec.js";
@@ -227,6 +227,14 @@ async function loadAuth(target: SshTarget): Promise<{ privateKey?: Buffer; agent
   return auth;
 }
 
+/** The authentication methods to try, in order: the identity file's key, then the agent's keys. */
+function authMethods(auth: { privateKey?: Buffer; agent?: string }): AuthenticationType[] {
+  const methods: AuthenticationType[] = [];
+  if (auth.privateKey) methods.push("publickey");
+  if (auth.agent) methods.push("agent");
+  return methods;
+}
+
 /**
  * Opens one SSH connection (a single attempt): TCP connect, handshake with the pinned host key (anything else is
  * refused with `SSH_HOST_KEY_MISMATCH` showing both fingerprints), then key authentication.
@@ -298,6 +306,9 @@ export async function connectOnce(
         port: target.port,
         username: target.user,
         ...auth,
+        // The key (then the agent) at once: ssh2's default first tries method "none", which costs a round trip and
+        // an authentication request on the machine's sshd and never succeeds on a machine the SDK may deploy to.
+        authHandler: authMethods(auth),
         tryKeyboard: false,
         readyTimeout: options.connectTimeoutMs ?? 15_000,
         keepaliveInterval: options.keepaliveIntervalMs ?? 10_000,

@@ -47,10 +47,11 @@ export interface WithMachineOptions {
 }
 
 /**
- * Default limit of simultaneous probes. A probe costs the deployer one socket and 6–10 ms of CPU (handshake and one
- * command, measured by bench/preflight.bench.ts) spread over ~10 network round trips of waiting, and the pool keeps
- * one connection per machine open afterwards whatever the limit; each machine's sshd sees one connection. At 64 the
- * deployer's CPU (64 × ~8 ms) about fills the ~0.5 s those round trips take at 50 ms, so more would gain little.
+ * Default limit of simultaneous probes. A probe costs the deployer one socket and about 5 ms of CPU (handshake, key
+ * authentication and one command, measured by bench/preflight.bench.ts) spread over ~6 network round trips of
+ * waiting (the benchmark's 50 ms round trip adds ~300 ms to one machine's preflight), and the pool keeps one
+ * connection per machine open afterwards whatever the limit; each machine's sshd sees one connection. At 64 the
+ * deployer's CPU (64 × ~5 ms) about fills the ~0.3 s those round trips take at 50 ms, so more would gain little.
  */
 export const DEFAULT_PROBE_CONCURRENCY = 64;
 

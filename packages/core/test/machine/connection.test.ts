@@ -214,6 +214,27 @@ describe("authentication and reachability", () => {
     }
   });
 
+  it("authenticates with the key at once, without trying method none first, and falls back to the agent", async () => {
+    const verbose = await startSshd({ logLevel: "DEBUG" });
+    const socket = join(verbose.rootDir, "agent.sock");
+    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      const viaKey = await connect(verbose.target("web1"));
+      await viaKey.close();
+      for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
+      await run("ssh-add", ["-q", verbose.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      // A key the machine refuses first, then the agent's, which it accepts.
+      const viaAgent = await connect(verbose.target("web2", { identityFile: other.clientKeyPath, agent: socket }));
+      await viaAgent.close();
+      const requests = verbose.logs().match(/userauth-request for user \S+ service ssh-connection method \S+/g) ?? [];
+      // Per key a query, then the signed request for the key the machine accepts (ssh2 asks before it signs).
+      expect(requests.map((line) => line.split(" ").at(-1))).toEqual(Array(5).fill("publickey"));
+    } finally {
+      agent.kill("SIGTERM");
+      await verbose.dispose();
+    }
+  });
+
   it("reports a missing identity file by path", async () => {
     const error = await connect(sshd.target("web1", { identityFile: "/nonexistent/key" })).catch((e: unknown) => e);
     expect(hasErrorCode(error, "SSH_AUTH_FAILED")).toBe(true);

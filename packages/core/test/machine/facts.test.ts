@@ -183,6 +183,9 @@ describe("gatherFacts on a real machine over SSH (this Debian host)", () => {
     expect(facts.diskPath).toBe(existsSync("/nix") ? "/nix" : "/");
     expect(facts.freeDiskGiB).toBeGreaterThan(0);
     expect(facts.systemd).toBe(existsSync("/run/systemd/system") ? expect.any(String) : "absent");
+    expect(facts.user).toBe((await run("id", ["-un"])).stdout.trim());
+    if ((await run("id", ["-u"])).stdout.trim() === "0") expect(facts.sudo).toBe("root");
+    else expect(facts.sudo).not.toBe("root");
   });
 
   it("reports that this host is not NixOS, with a hint", async () => {
@@ -203,5 +206,104 @@ describe("gatherFacts on a real machine over SSH (this Debian host)", () => {
     // dash is Debian's /bin/sh: the strictest POSIX shell at hand.
     const { stdout } = await run("dash", ["-n", "-c", FACTS_SCRIPT]).catch(() => run("sh", ["-n", "-c", FACTS_SCRIPT]));
     expect(stdout).toBe("");
+  });
+});
+
+/** Runs FACTS_SCRIPT locally in `shell` (fed on standard input, as over SSH), optionally through a wrapper command. */
+async function runScript(shell: string, wrapper: readonly string[] = []): Promise<string> {
+  const { spawn } = await import("node:child_process");
+  const [command, ...args] = [...wrapper, shell, "-s"];
+  return await new Promise((resolve, reject) => {
+    const child = spawn(command!, args, { stdio: ["pipe", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${shell} exited with ${code}`))));
+    child.stdin.end(FACTS_SCRIPT);
+  });
+}
+
+/** The facts without the ones that change between two runs (free disk space). */
+function stable(facts: PreflightFacts): Omit<PreflightFacts, "freeDiskGiB"> {
+  const { freeDiskGiB: _, ...rest } = facts;
+  return rest;
+}
+
+const isRoot = process.getuid?.() === 0;
+
+describe("FACTS_SCRIPT in the shells a machine's sh may be (dash: Debian; bash: NixOS' /bin/sh)", () => {
+  it("prints the same facts in dash and in bash, and the ones the host's tools print", async () => {
+    const dash = parseFacts("local", await runScript("dash"));
+    const bash = parseFacts("local", await runScript("bash"));
+    expect(stable(bash)).toEqual(stable(dash));
+    const uname = (await run("uname", ["-sm"])).stdout.trim().split(" ");
+    expect(dash.arch).toBe(uname[1]);
+    expect(dash.system).toBe(nixSystem(uname[1]!, uname[0]));
+    expect(dash.cpus).toBe(Number((await run("nproc")).stdout.trim()));
+    expect(dash.user).toBe((await run("id", ["-un"])).stdout.trim());
+    // df's last line, as `df -Pk PATH | tail -n 1` printed it before the script dropped tail.
+    const df = (await run("df", ["-Pk", dash.diskPath])).stdout.trim().split("\n").at(-1)!.split(/\s+/);
+    expect(Math.abs(dash.freeDiskGiB - Number(df[3]) / (1024 * 1024))).toBeLessThan(1);
+  });
+
+  it.runIf(isRoot && existsSync("/proc/sys/kernel/arch"))(
+    "asks uname where /proc/sys/kernel has no arch (Linux before 6.1)",
+    async () => {
+      // In a mount namespace of its own, /proc/sys/kernel/arch reads empty.
+      const hide =
+        'mount --bind /dev/null /proc/sys/kernel/arch && [ -z "$(cat /proc/sys/kernel/arch)" ] && exec "$0" "$@"';
+      const wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide];
+      const uname = (await run("uname", ["-sm"])).stdout.trim().split(" ");
+      for (const shell of ["dash", "bash"]) {
+        const facts = parseFacts("local", await runScript(shell, wrapper));
+        expect([facts.arch, facts.system]).toEqual([uname[1], nixSystem(uname[1]!, uname[0])]);
+      }
+    },
+  );
+
+  it("counts the CPUs the shell may run on, as nproc does (taskset -c 0)", async () => {
+    for (const shell of ["dash", "bash"]) {
+      const facts = parseFacts("local", await runScript(shell, ["taskset", "-c", "0"]));
+      expect(facts.cpus).toBe(1);
+    }
+  });
+
+  it("counts kernel CPU lists, and gives up on anything else so nproc is asked", async () => {
+    const fn = /^count_cpus\(\) \{$[\s\S]*?^\}$/m.exec(FACTS_SCRIPT)?.[0];
+    expect(fn).toBeDefined();
+    const cases: [string, string][] = [
+      ["0", "1"],
+      ["0-1", "2"],
+      ["0-3,8-11", "8"],
+      ["0,2,4-5", "4"],
+      ["3", "1"],
+      ["0-127", "128"],
+      ["", ""],
+      ["0-", ""],
+      ["-1", ""],
+      ["3-1", ""],
+      ["0-3-5", ""],
+      ["08", ""],
+      ["0,,1", ""],
+      ["ff", ""],
+      ["0-1 2", ""],
+    ];
+    const probe = `${fn}\n${cases.map(([list]) => `count_cpus '${list}'; echo "[$cpus]"`).join("\n")}\n`;
+    for (const shell of ["dash", "bash"]) {
+      const { stdout } = await run(shell, ["-c", probe]);
+      expect(stdout.trim().split("\n")).toEqual(cases.map(([, n]) => `[${n}]`));
+    }
+  });
+
+  it.runIf(isRoot)("tells a login user other than root by one id call (as nobody)", async () => {
+    for (const shell of ["dash", "bash"]) {
+      const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+      const facts = parseFacts("local", await runScript(shell, nobody));
+      expect(facts.user).toBe((await run(nobody[0]!, [...nobody.slice(1), "id", "-un"])).stdout.trim());
+      expect(facts.sudo).not.toBe("root");
+      expect(facts.sudo).toBeDefined();
+    }
   });
 });
