@@ -162,11 +162,11 @@ else
     echo "sudo=ok"
   else
     echo "sudo=refused"
-    printf 'sudo-error=%s\n' "$(printf '%s\n' "$out" | head -n 1)"
+    printf 'sudo-error=%s\\n' "$(printf '%s\\n' "$out" | head -n 1)"
   fi
   if [ -n "$nixv" ] && [ -n "$p" ]; then
     info=$("$p" --extra-experimental-features nix-command store info --json 2>/dev/null || "$p" --extra-experimental-features nix-command store ping --json 2>/dev/null)
-    printf 'nix-store-info=%s\n' "$(printf '%s' "$info" | tr -d '\n')"
+    printf 'nix-store-info=%s\\n' "$(printf '%s' "$info" | tr -d '\\n')"
     tu=$( { "$p" --extra-experimental-features nix-command config show 2>/dev/null || "$p" --extra-experimental-features nix-command show-config 2>/dev/null; } | sed -n 's/^trusted-users = //p' | head -n 1)
     echo "nix-trusted-users=$tu"
     echo "groups=$(id -Gn 2>/dev/null)"
