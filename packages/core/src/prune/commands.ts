@@ -31,27 +31,42 @@ export function deleteDirectoryCommand(path: string): string {
 
 /** A shell command dropping PostgreSQL database `name` as the `postgres` user; prints `deleted` or `absent`. */
 export function dropPostgresCommand(name: string): string {
-  const psql = "runuser -u postgres -- psql -X -q -t -A -v ON_ERROR_STOP=1 -d postgres -c";
-  const exists = shellQuote(`SELECT 1 FROM pg_database WHERE datname = ${pgLiteral(name)}`);
-  const drop = shellQuote(`DROP DATABASE IF EXISTS ${pgIdentifier(name)}`);
-  return [
-    "command -v psql >/dev/null || { echo 'psql not found: is PostgreSQL still enabled on this machine?' >&2; exit 3; }",
-    `__fedi_found=$(${psql} ${exists}) || exit 4`,
-    `if [ "$__fedi_found" = 1 ]; then ${psql} ${drop} && echo deleted; else echo absent; fi`,
-  ].join("\n");
+  return dropDatabaseCommand({
+    client: "runuser -u postgres -- psql -X -q -t -A -v ON_ERROR_STOP=1 -d postgres -c",
+    tool: "psql",
+    server: "PostgreSQL",
+    exists: `SELECT 1 FROM pg_database WHERE datname = ${pgLiteral(name)}`,
+    drop: `DROP DATABASE IF EXISTS ${pgIdentifier(name)}`,
+  });
 }
 
 /** A shell command dropping MySQL/MariaDB database `name` as root (socket authentication); prints `deleted` or `absent`. */
 export function dropMysqlCommand(name: string): string {
-  const mysql = "mysql -N -B -e";
-  const exists = shellQuote(
-    `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ${mysqlLiteral(name)}`,
-  );
-  const drop = shellQuote(`DROP DATABASE IF EXISTS ${mysqlIdentifier(name)}`);
+  return dropDatabaseCommand({
+    client: "mysql -N -B -e",
+    tool: "mysql",
+    server: "MySQL",
+    exists: `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ${mysqlLiteral(name)}`,
+    drop: `DROP DATABASE IF EXISTS ${mysqlIdentifier(name)}`,
+  });
+}
+
+/**
+ * The shell command both database engines share: fail clearly without the client, ask whether the database exists
+ * (the query prints `1`), drop it if so. `client` is a fixed command line taking one SQL argument; the SQL (already
+ * quoted for its engine) is shell-quoted as one argument.
+ */
+function dropDatabaseCommand(db: {
+  client: string;
+  tool: string;
+  server: string;
+  exists: string;
+  drop: string;
+}): string {
   return [
-    "command -v mysql >/dev/null || { echo 'mysql not found: is MySQL still enabled on this machine?' >&2; exit 3; }",
-    `__fedi_found=$(${mysql} ${exists}) || exit 4`,
-    `if [ "$__fedi_found" = 1 ]; then ${mysql} ${drop} && echo deleted; else echo absent; fi`,
+    `command -v ${db.tool} >/dev/null || { echo '${db.tool} not found: is ${db.server} still enabled on this machine?' >&2; exit 3; }`,
+    `__fedi_found=$(${db.client} ${shellQuote(db.exists)}) || exit 4`,
+    `if [ "$__fedi_found" = 1 ]; then ${db.client} ${shellQuote(db.drop)} && echo deleted; else echo absent; fi`,
   ].join("\n");
 }
 

@@ -10,7 +10,7 @@ import {
   type PruneCommandOutcome,
   redisDataDir,
 } from "./commands.js";
-import type { PruneItem, PrunePlan } from "./plan.js";
+import { leftoverId, type PruneItem, type PrunePlan } from "./plan.js";
 
 /** Runs a command as root on a machine (e.g. `MachinePool.exec` with the machine's SSH target, sudo for non-root). */
 export type PruneRunner = (machine: string, command: string, options: ExecOptions) => Promise<ExecResult>;
@@ -137,5 +137,5 @@ async function remote(
 /** The state without the leftovers `report` deleted (or found gone); write it atomically under the state lock. */
 export function forgetPruned(state: DeploymentState, report: PruneReport): DeploymentState {
   const gone = new Set(report.gone);
-  return { ...state, leftovers: state.leftovers.filter((l) => !gone.has(`${l.kind}:${l.name}:${l.machine ?? ""}`)) };
+  return { ...state, leftovers: state.leftovers.filter((l) => !gone.has(leftoverId(l))) };
 }
