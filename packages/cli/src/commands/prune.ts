@@ -9,6 +9,7 @@ import {
   prune,
   type SshTarget,
   StateStore,
+  sshTarget,
   validateSpec,
 } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
@@ -54,18 +55,7 @@ export const pruneCommand: Command = {
       if (!execute || plan.deletions === 0) return { plan };
       const agent = ctx.io.env.SSH_AUTH_SOCK;
       const targets = new Map<string, SshTarget>(
-        spec.machines.map((m) => [
-          m.name,
-          {
-            machine: m.name,
-            host: m.host,
-            port: m.ssh.port,
-            user: m.ssh.user,
-            hostPublicKey: m.ssh.hostPublicKey,
-            ...(m.ssh.user !== "root" ? { sudo: true } : {}),
-            ...(m.ssh.identityFile ? { identityFile: m.ssh.identityFile } : agent ? { agent } : {}),
-          },
-        ]),
+        spec.machines.map((m) => [m.name, sshTarget(m, agent !== undefined ? { agent } : {})]),
       );
       const pool = new MachinePool();
       try {

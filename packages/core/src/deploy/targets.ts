@@ -10,10 +10,14 @@ export interface SshAuthOptions {
 }
 
 /**
- * The SSH target of a planned machine (host key pinned from the spec). A non-root `ssh.user` gets `sudo: true`: the
+ * The SSH target of a planned machine, or of a spec's machine (the same `name`, `host` and `ssh` fields; host key
+ * pinned from the spec). A non-root `ssh.user` gets `sudo: true`: the
  * SDK's own remote commands then run as root through `sudo -n` (see {@link SshTarget.sudo}).
  */
-export function sshTarget(machine: PlannedMachine, auth: SshAuthOptions = {}): SshTarget {
+export function sshTarget(
+  machine: Pick<PlannedMachine, "name" | "host" | "ssh">,
+  auth: SshAuthOptions = {},
+): SshTarget {
   const identityFile = machine.ssh.identityFile ?? auth.defaultIdentityFile;
   const agent = auth.agent ?? process.env.SSH_AUTH_SOCK;
   return {
