@@ -396,6 +396,31 @@ export interface StorageRuntime<Options = unknown> {
   provision(input: StorageRuntimeInput<Options>): Promise<StorageStepReport[]>;
   /** Verifies buckets with each service key (canary round trip, CORS). */
   verify(input: StorageRuntimeInput<Options>): Promise<Array<{ bucket: string; ok: boolean; detail: string }>>;
+  /**
+   * Opens a session that deletes buckets (with every object in them) and S3 keys that removed instances left behind
+   * (`fedi prune`). Optional: without it, prune reports bucket and key items as failed and keeps them recorded. The
+   * session must be closed; closing it removes anything the session created for itself (e.g. a temporary key).
+   */
+  removal?(input: StorageRemovalInput<Options>): Promise<StorageRemoval>;
+}
+
+/**
+ * Input of {@link StorageRuntime.removal}: what {@link StorageRuntimeInput} has, without the current buckets (a prune
+ * deletes what is no longer planned) and without the replication factor.
+ */
+export type StorageRemovalInput<Options = unknown> = Omit<StorageRuntimeInput<Options>, "buckets" | "replicationFactor">;
+
+/**
+ * A storage session that deletes removed instances' buckets and keys. Both operations are idempotent: a bucket or key
+ * that does not exist is `absent`, not an error. Errors are `FediError`s whose messages carry no secret value.
+ */
+export interface StorageRemoval {
+  /** Deletes a bucket and every object (and unfinished upload) in it; `absent` when there is no such bucket. */
+  deleteBucket(name: string): Promise<"deleted" | "absent">;
+  /** Deletes the S3 key(s) with this name; `absent` when there is none. */
+  deleteKey(name: string): Promise<"deleted" | "absent">;
+  /** Ends the session (closes tunnels, deletes what the session created). Safe to call twice. */
+  close(): Promise<void>;
 }
 
 /** Input of {@link StorageRuntime} operations. */

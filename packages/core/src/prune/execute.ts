@@ -1,6 +1,7 @@
 import { FediError, isFediError } from "../errors.js";
 import type { ExecOptions, ExecResult } from "../machine/exec.js";
 import { cancelledError } from "../machine/retry.js";
+import type { StorageRemoval } from "../plugin/types.js";
 import type { SecretStore } from "../secrets/store.js";
 import type { DeploymentState } from "../state/types.js";
 import {
@@ -15,13 +16,11 @@ import { leftoverId, type PruneItem, type PrunePlan } from "./plan.js";
 /** Runs a command as root on a machine (e.g. `MachinePool.exec` with the machine's SSH target, sudo for non-root). */
 export type PruneRunner = (machine: string, command: string, options: ExecOptions) => Promise<ExecResult>;
 
-/** Deletes buckets and keys of the storage backend (a storage plugin's runtime, bound to the cluster). */
-export interface PruneStorage {
-  /** Deletes a bucket and its objects; `absent` when there is no such bucket. */
-  deleteBucket(name: string): Promise<PruneCommandOutcome>;
-  /** Deletes an S3 key; `absent` when there is no such key. */
-  deleteKey(name: string): Promise<PruneCommandOutcome>;
-}
+/**
+ * Deletes buckets and keys of the storage backend: a storage plugin's {@link StorageRemoval} session (see
+ * `StorageRuntime.removal`), or anything with the same two operations.
+ */
+export type PruneStorage = Pick<StorageRemoval, "deleteBucket" | "deleteKey">;
 
 /** What {@link prune} needs. */
 export interface PruneOptions {
