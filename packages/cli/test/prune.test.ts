@@ -4,7 +4,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FileSecretStore } from "@fediversity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
+import type { CliIo } from "../src/terminal/io.js";
 import { EXAMPLES, fedi, tempDir } from "./support/fedi.js";
+import { schemaErrors, validatePruneOutput } from "./support/schema.js";
 
 let dir: string;
 let removeDir: () => Promise<void>;
@@ -41,6 +44,7 @@ describe("fedi prune", () => {
 
     const json = await fedi([...args, "--json"]);
     const out = JSON.parse(json.stdout);
+    expect(validatePruneOutput(out), schemaErrors(validatePruneOutput)).toBe(true);
     expect(out).toMatchObject({ outputVersion: 1, dryRun: true, ok: true, plan: { deletions: 2 } });
     expect(out.plan.groups[0].items.map((i: { action: string }) => i.action)).toEqual([
       "delete-secret",
@@ -52,6 +56,12 @@ describe("fedi prune", () => {
     expect(unknown.stderr).toContain("PRUNE_REFUSED");
     expect(unknown.stderr).toContain("Removed instances with leftovers: old.");
 
+    const noTerminal = await fedi([...args, "--delete"]);
+    expect(noTerminal.exitCode).toBe(2);
+    expect(noTerminal.stderr).toContain("needs a terminal to ask");
+    expect(noTerminal.stderr).toContain("pass --yes");
+    expect(JSON.parse(await readFile(stateFile, "utf8")).leftovers).toHaveLength(2);
+
     const yes = await fedi([...args, "old", "--yes"]);
     expect(yes.exitCode).toBe(0);
     expect(yes.stdout).toContain("2 item(s) pruned.");
@@ -61,5 +71,47 @@ describe("fedi prune", () => {
     const again = await fedi([...args, "--yes"]);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain("Nothing to prune");
+  }, 60_000);
+
+  it("--delete asks on the terminal: no deletes nothing, yes deletes; --json output matches its schema", async () => {
+    const state = join(dir, "state-ask");
+    await mkdir(state, { recursive: true });
+    const store = new FileSecretStore(join(state, "secrets"));
+    await store.set("gone-db-password", "value-3");
+    const stateFile = join(state, "state.json");
+    const leftovers = [{ kind: "secret", name: "gone-db-password", instance: "gone", note: "n" }];
+    await writeFile(
+      stateFile,
+      JSON.stringify({ schemaVersion: 2, deployment: "demo", instances: {}, machines: {}, leftovers }),
+    );
+    const run = async (answer: boolean, extra: string[] = []) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const questions: string[] = [];
+      const io: CliIo = {
+        stdout: { write: (t) => void out.push(t) },
+        stderr: { write: (t) => void err.push(t) },
+        env: { NO_COLOR: "1" },
+        cwd: dir,
+        confirm: async (q) => (questions.push(q), answer),
+      };
+      const code = await runCli(["prune", "--config", config, "--state", state, "--delete", ...extra], io);
+      return { code, stdout: out.join(""), stderr: err.join(""), questions };
+    };
+    const declined = await run(false);
+    expect(declined.code).toBe(0);
+    expect(declined.questions).toEqual(["Delete these 1 item(s)?"]);
+    expect(declined.stderr).toContain("delete secret 'gone-db-password' from the secret store");
+    expect(declined.stdout).toContain("Nothing deleted: the deletion was not confirmed.");
+    expect(await store.list()).toEqual(["gone-db-password"]);
+
+    const confirmed = await run(true, ["--json"]);
+    expect(confirmed.code).toBe(0);
+    const out = JSON.parse(confirmed.stdout);
+    expect(validatePruneOutput(out), schemaErrors(validatePruneOutput)).toBe(true);
+    expect(out).toMatchObject({ dryRun: false, ok: true, results: [{ outcome: "deleted" }] });
+    expect(confirmed.stdout).not.toContain("value-3");
+    expect(await store.list()).toEqual([]);
+    expect(JSON.parse(await readFile(stateFile, "utf8")).leftovers).toEqual([]);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import {
   type PrunePlan,
   planPrune,
   prune,
+  pruneStorage,
   type SshTarget,
   StateStore,
   sshTarget,
@@ -14,26 +15,28 @@ import {
 } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor, withStateLock } from "./shared.js";
-import type { Command } from "./types.js";
+import type { Command, CommandContext } from "./types.js";
 
 /** `fedi prune [INSTANCE...]`: deletes what removed instances left behind; a dry run unless `--yes`. */
 export const pruneCommand: Command = {
   name: "prune",
   summary: "delete what removed instances left behind (databases, directories, buckets, keys, secrets)",
-  usage: "fedi prune [INSTANCE...] [--yes] [--config FILE] [--state DIR] [--json]",
+  usage: "fedi prune [INSTANCE...] [--delete | --yes] [--config FILE] [--state DIR] [--json]",
   description: [
     "Lists the leftovers the state records of removed instances (all, or those of the INSTANCEs named) as a",
     "deletion plan: databases (engine, name, machine), directories, buckets, S3 keys and secrets (names only).",
-    "Without --yes this is a dry run that changes nothing. With --yes it drops the databases and deletes the",
-    "directories over SSH (as root, through sudo -n for another user), deletes buckets and keys through the storage",
-    "backend and secrets from the secret store, then forgets them in the state (under the state lock). Items already",
+    "By default this is a dry run that changes nothing. With --delete it asks on the terminal, with --yes it does not",
+    "ask; then it drops the databases and deletes the directories over SSH (as root, through sudo -n for another",
+    "user), empties and deletes buckets and deletes S3 keys through the storage backend (on the storage nodes the",
+    "state records), deletes secrets from the secret store, and forgets them in the state (under the state lock). Items already",
     "gone count as done, so a second run is a no-op. A current instance's name is refused; data a current instance",
     "uses again (after --adopt) or that its plugin did not declare is kept and listed. Exits 1 when an item failed.",
   ].join("\n"),
   options: {
     config: CONFIG_OPTION,
     state: STATE_OPTION,
-    yes: { type: "boolean", description: "delete (default: a dry run that prints the deletion plan)" },
+    delete: { type: "boolean", description: "delete after asking on the terminal (default: a dry run)" },
+    yes: { type: "boolean", description: "delete without asking (for scripts)" },
     json: { type: "boolean", description: "print the deletion plan (and with --yes the outcome) as JSON on stdout" },
   },
   positionals: [
@@ -41,26 +44,40 @@ export const pruneCommand: Command = {
   ],
   examples: [
     { command: "fedi prune", description: "what would be deleted (dry run)" },
-    { command: "fedi prune old-social --yes", description: "delete what the removed 'old-social' left behind" },
+    { command: "fedi prune old-social --delete", description: "delete what the removed 'old-social' left behind" },
+    { command: "fedi prune --yes --json", description: "delete every leftover without asking; the outcome as JSON" },
   ],
   async run(ctx) {
     const loaded = await loadFromFlags(ctx);
-    const { spec } = validateSpec(loaded.config.spec, loaded.registry);
+    const validated = validateSpec(loaded.config.spec, loaded.registry);
+    const { spec } = validated;
     const store = new StateStore(loaded.stateDir);
     const names = ctx.positionals.length > 0 ? [...ctx.positionals] : undefined;
-    const execute = ctx.flags.yes === true;
+    const execute = ctx.flags.yes === true || ctx.flags.delete === true;
     const outcome = await withStateLock(loaded.stateDir, "fedi prune", async () => {
       const state = await store.read(spec.name);
       const plan = planPrune(state, names ? { instances: names } : {});
       if (!execute || plan.deletions === 0) return { plan };
+      if (ctx.flags.yes !== true && !(await confirmDeletion(ctx, plan))) return { plan, declined: true };
       const agent = ctx.io.env.SSH_AUTH_SOCK;
-      const targets = new Map<string, SshTarget>(
-        spec.machines.map((m) => [m.name, sshTarget(m, agent !== undefined ? { agent } : {})]),
-      );
+      const ssh = agent !== undefined ? { agent } : {};
+      const targets = new Map<string, SshTarget>(spec.machines.map((m) => [m.name, sshTarget(m, ssh)]));
       const pool = new MachinePool();
+      const storage = pruneStorage({
+        spec,
+        storage: validated.storage,
+        state,
+        secrets: secretStoreFor(loaded.stateDir),
+        pool,
+        ssh,
+        progress: (message) => {
+          if (ctx.flags.json !== true) ctx.io.stderr.write(`  ${message}\n`);
+        },
+      });
       try {
         const report = await prune(plan, {
           secrets: secretStoreFor(loaded.stateDir),
+          storage,
           run: (machine, command, options) => {
             const target = targets.get(machine);
             if (!target) {
@@ -78,14 +95,19 @@ export const pruneCommand: Command = {
         await store.write(forgetPruned(state, report));
         return { plan, report };
       } finally {
+        await storage.close();
         await pool.closeAll();
       }
     });
-    const { plan, report } = outcome as { plan: PrunePlan; report?: Awaited<ReturnType<typeof prune>> };
+    const { plan, report, declined } = outcome as {
+      plan: PrunePlan;
+      report?: Awaited<ReturnType<typeof prune>>;
+      declined?: boolean;
+    };
     const ok = (report?.failed ?? 0) === 0;
     if (ctx.flags.json === true) {
       ctx.io.stdout.write(
-        `${JSON.stringify({ outputVersion: 1, dryRun: !execute, ok, plan, ...(report ? { results: report.results } : {}) }, null, 2)}\n`,
+        `${JSON.stringify({ outputVersion: 1, dryRun: !execute || declined === true, ok, plan, ...(report ? { results: report.results } : {}) }, null, 2)}\n`,
       );
       return ok ? EXIT.ok : EXIT.failure;
     }
@@ -98,11 +120,13 @@ export const pruneCommand: Command = {
       lines.push(ctx.out.bold(g.instance ?? "(instance not recorded)"));
       for (const item of g.items) lines.push(`    ${describeItem(item)}`);
     }
-    if (!execute) {
+    if (declined) {
+      lines.push("Nothing deleted: the deletion was not confirmed.");
+    } else if (!execute) {
       lines.push(
         plan.deletions === 0
           ? "Nothing to prune: every leftover listed is kept."
-          : `Dry run: ${plan.deletions} item(s) would be deleted. Run again with --yes to delete them.`,
+          : `Dry run: ${plan.deletions} item(s) would be deleted. Run again with --delete (or --yes) to delete them.`,
       );
     } else if (report) {
       const done = report.results.filter((r) => r.outcome === "deleted" || r.outcome === "already-gone").length;
@@ -114,6 +138,27 @@ export const pruneCommand: Command = {
     return ok ? EXIT.ok : EXIT.failure;
   },
 };
+
+/**
+ * Asks on the terminal before deleting: lists the items and asks once. Without a terminal (`ctx.io.confirm` absent) it
+ * is a usage error, as for `fedi apply`: scripts say `--yes`.
+ */
+async function confirmDeletion(ctx: CommandContext, plan: PrunePlan): Promise<boolean> {
+  if (!ctx.io.confirm) {
+    throw new FediError(
+      "USAGE",
+      `fedi prune --delete would delete ${plan.deletions} item(s) and needs a terminal to ask.`,
+      {
+        hint: "Run it in a terminal to confirm, or pass --yes.",
+      },
+    );
+  }
+  const items = plan.groups.flatMap((g) =>
+    g.items.filter((i) => i.kind !== "manual").map((i) => `  - ${describeItem(i)}\n`),
+  );
+  ctx.io.stderr.write(`fedi prune will delete, and cannot undo:\n${items.join("")}`);
+  return ctx.io.confirm(`Delete these ${plan.deletions} item(s)?`);
+}
 
 /** One item of the deletion plan, for people. */
 function describeItem(item: PruneItem): string {

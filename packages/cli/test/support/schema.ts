@@ -12,6 +12,8 @@ export const validatePlanOutput = ajv.compile(load("plan-output.schema.json"));
 export const validateDnsOutput = ajv.compile(load("dns-output.schema.json"));
 /** Validator of `fedi dns check --json` output. */
 export const validateDnsCheckOutput = ajv.compile(load("dns-check-output.schema.json"));
+/** Validator of `fedi prune --json` output. */
+export const validatePruneOutput = ajv.compile(load("prune-output.schema.json"));
 /** Validator of `--json` error output. */
 export const validateErrorOutput = ajv.compile(load("error-output.schema.json"));
 

@@ -2,9 +2,10 @@ import { FediError } from "../errors.js";
 import type { FediEvents } from "../events.js";
 import type { MachinePool } from "../machine/index.js";
 import { machineFacts } from "../plan/plan.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan, PlannedMachine } from "../plan/types.js";
 import type { StorageNode, StorageRuntimeInput } from "../plugin/types.js";
-import { sshTarget } from "./targets.js";
+import type { SecretStore } from "../secrets/store.js";
+import { type SshAuthOptions, sshTarget } from "./targets.js";
 import type { DeployerOptions } from "./types.js";
 
 /** What {@link storageRuntimeInput} reads from: the Deployer's options, the run's connections and events. */
@@ -32,14 +33,7 @@ export async function storageRuntimeInput(plan: Plan, sources: StorageInputSourc
     zone: n.zone,
     capacityBytes: n.capacityBytes,
   }));
-  const read = async (name: string) => {
-    const value = await o.secrets.get(name);
-    if (value === undefined)
-      throw new FediError("SECRET_FAILED", `Secret '${name}' is missing from the secret store.`, {
-        hint: "Run `fedi apply` again: its secrets step generates missing secrets.",
-      });
-    return value;
-  };
+  const read = storageSecretReader(o.secrets);
   const keys = new Map(plan.keys.map((k) => [k.name, k]));
   const buckets = await Promise.all(
     plan.buckets.map(async (b) => {
@@ -63,12 +57,37 @@ export async function storageRuntimeInput(plan: Plan, sources: StorageInputSourc
     ...(plan.storage.replicationFactor !== undefined ? { replicationFactor: plan.storage.replicationFactor } : {}),
     buckets,
     secret: (id) => read(`storage.${id}`),
-    tunnel: async (node, port) => {
-      const target = sshTarget(byName.get(node)!, o.ssh);
-      const t = await pool.openTunnel(target, { remotePort: port });
-      return { url: `http://127.0.0.1:${t.localPort}`, close: () => t.close() };
-    },
+    tunnel: storageNodeTunnel(byName, pool, o.ssh),
     progress: (message) => events.report("log", { message }),
     ...(signal ? { signal } : {}),
+  };
+}
+
+/**
+ * Reads a deployment secret's value for the storage runtime (bucket keys, `storage.<id>` secrets).
+ * @throws FediError `SECRET_FAILED` when the secret is missing from the store.
+ */
+export function storageSecretReader(secrets: SecretStore): (name: string) => Promise<string> {
+  return async (name) => {
+    const value = await secrets.get(name);
+    if (value === undefined)
+      throw new FediError("SECRET_FAILED", `Secret '${name}' is missing from the secret store.`, {
+        hint: "Run `fedi apply` again: its secrets step generates missing secrets.",
+      });
+    return value;
+  };
+}
+
+/** The storage runtime's `tunnel`: a forwarded port to `127.0.0.1:port` on a node, through the pool's SSH. */
+export function storageNodeTunnel(
+  machines: ReadonlyMap<string, Pick<PlannedMachine, "name" | "host" | "ssh">>,
+  pool: MachinePool,
+  ssh: SshAuthOptions | undefined,
+): StorageRuntimeInput["tunnel"] {
+  return async (node, port) => {
+    const machine = machines.get(node);
+    if (!machine) throw new FediError("INTERNAL", `Storage node '${node}' is not a machine of the deployment.`);
+    const t = await pool.openTunnel(sshTarget(machine, ssh), { remotePort: port });
+    return { url: `http://127.0.0.1:${t.localPort}`, close: () => t.close() };
   };
 }

@@ -28,3 +28,4 @@ export {
   type PrunePlan,
   planPrune,
 } from "./plan.js";
+export { type PruneStorageSession, type PruneStorageSources, pruneStorage } from "./storage.js";
