@@ -1,5 +1,5 @@
-// Commands that write the deployment folder or the state take the state lock: while another run holds it, `fedi plan`
-// and `fedi secret set` stop with STATE_LOCKED naming that run, and write nothing. Temporary files a killed run left in
+// Commands that write the deployment folder or the state take the state lock: while another run holds it, `fedi plan`,
+// `fedi secret set` and `fedi prune` stop with STATE_LOCKED naming that run, and write nothing. Temporary files a killed run left in
 // the deployment folder are gone after the next plan.
 import { spawn } from "node:child_process";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
@@ -16,7 +16,7 @@ afterAll(() => removeDir());
 const config = join(EXAMPLES, "all-in-one", "fedi.config.ts");
 
 describe("the state lock in the CLI", () => {
-  it("fedi plan and fedi secret set refuse while another run holds the lock, and write nothing", async () => {
+  it("fedi plan, fedi secret set and fedi prune refuse while another run holds the lock, and write nothing", async () => {
     const state = join(dir, "held", "state");
     const out = join(dir, "held", "deploy");
     await mkdir(state, { recursive: true });
@@ -41,6 +41,11 @@ describe("the state lock in the CLI", () => {
     });
     expect(secret.exitCode).toBe(1);
     expect(secret.stderr).toMatch(/^error STATE_LOCKED: /m);
+    expect(await readdir(state)).toEqual(["state.lock"]);
+
+    const prune = await fedi(["prune", "--yes", "--config", config, "--state", state]);
+    expect(prune.exitCode).toBe(1);
+    expect(prune.stderr).toMatch(/^error STATE_LOCKED: /m);
     expect(await readdir(state)).toEqual(["state.lock"]);
   });
 
