@@ -28,6 +28,8 @@ export interface ApplyContext {
   readonly targets: ReadonlyMap<string, SshTarget>;
   /** NixOps4 for the deployment directory (`locate` in preflight, `apply` in the switching steps). */
   readonly driver: Pick<NixOps4Driver, "locate" | "apply">;
+  /** The environment NixOps4 runs with on top of the process's own (its ssh options, then `nixops4.env`). */
+  readonly nixops4Env: Readonly<Record<string, string | undefined>>;
   /** The run's (redacted) event stream. */
   readonly events: FediEvents;
   /** Machines NixOps4 switches in this run: every machine with `ApplyOptions.all`, else those whose config changed. */
@@ -89,10 +91,11 @@ export interface ApplyContextInput {
  */
 export function createApplyContext(input: ApplyContextInput): ApplyContext {
   const { plan, options: o, apply, events } = input;
+  const nixops4Env = { ...nixops4SshEnvironment(o.ssh), ...o.nixops4?.env };
   const driver = new NixOps4Driver({
     cwd: o.deployDir,
     ...(o.nixops4?.binary ? { binary: o.nixops4.binary } : {}),
-    env: { ...nixops4SshEnvironment(o.ssh), ...o.nixops4?.env },
+    env: nixops4Env,
     hosts: Object.fromEntries(plan.machines.map((m) => [m.name, m.host])),
     redact: input.redact,
     onLine: (line) =>
@@ -109,6 +112,7 @@ export function createApplyContext(input: ApplyContextInput): ApplyContext {
     pool: input.pool,
     targets: new Map(plan.machines.map((m) => [m.name, sshTarget(m, o.ssh)])),
     driver,
+    nixops4Env,
     events,
     toApply: apply.all ? plan.machines.map((m) => m.name) : plan.diff.machinesChanged,
     storageNodes: new Set(plan.storage.nodes.map((n) => n.machine)),

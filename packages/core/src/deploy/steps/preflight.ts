@@ -1,6 +1,5 @@
 import { FediError } from "../../errors.js";
 import { type FactExpectations, LOCAL_MACHINE, preflight } from "../../machine/index.js";
-import { nixops4SshEnvironment } from "../../nixops4/index.js";
 import type { Plan, PlannedMachine } from "../../plan/types.js";
 import type { ApplyContext, ApplyStepDefinition } from "./context.js";
 import { sentence } from "./words.js";
@@ -22,7 +21,7 @@ export const preflightStep: ApplyStepDefinition = {
     const o = ctx.options;
     const localTools =
       switching && o.localTools !== false
-        ? { env: { ...process.env, ...nixops4SshEnvironment(o.ssh), ...o.nixops4?.env }, ...(o.localTools ?? {}) }
+        ? { env: { ...process.env, ...ctx.nixops4Env }, ...(o.localTools ?? {}) }
         : false;
     const machines = plan.machines.map((m) => ({ target: ctx.targets.get(m.name)!, expect: expectations(m, plan) }));
     let checked = 0;
