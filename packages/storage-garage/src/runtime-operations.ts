@@ -1,4 +1,10 @@
-import type { StorageRuntime, StorageRuntimeInput, StorageStepReport } from "@fediversity/core";
+import type {
+  StorageRemoval,
+  StorageRemovalInput,
+  StorageRuntime,
+  StorageRuntimeInput,
+  StorageStepReport,
+} from "@fediversity/core";
 import { createGarageAdminClient, type GarageAdminClient } from "./admin/client.js";
 import { httpTransport } from "./admin/transport.js";
 import { connectNodes, getLocalNodeId } from "./layout/connect.js";
@@ -8,6 +14,7 @@ import type { GarageOptions } from "./options.js";
 import { provisionBuckets } from "./provision/provision.js";
 import { defaultS3Factory } from "./provision/s3-client.js";
 import type { BucketSpec } from "./provision/types.js";
+import { type GarageRemoval, openGarageRemoval } from "./removal/removal.js";
 import { GARAGE_SECRET_IDS } from "./secrets.js";
 import { defaultReplicationFactor } from "./topology.js";
 import { verifyBuckets } from "./verify/verify.js";
@@ -20,6 +27,8 @@ import { verifyBuckets } from "./verify/verify.js";
  *   current + 1), then ensure buckets, keys (imported with the SDK's credentials), permissions, website access,
  *   quotas and CORS. Idempotent: a second run changes nothing and says so.
  * - verify: with each bucket's key, write, read back and delete a canary object, and compare CORS.
+ * - removal (`fedi prune`): a session on the first node that empties and deletes buckets and deletes keys
+ *   ({@link openGarageRemoval}).
  */
 export function garageRuntime(): StorageRuntime<GarageOptions> {
   return {
@@ -82,6 +91,7 @@ export function garageRuntime(): StorageRuntime<GarageOptions> {
         }));
       });
     },
+    removal: (input) => removalSession(input),
   };
 }
 
@@ -106,19 +116,24 @@ function rpcAddress(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-async function withCluster<T>(
-  input: StorageRuntimeInput<GarageOptions>,
-  fn: (cluster: {
-    clients: Array<{ node: string; client: GarageAdminClient }>;
-    first: GarageAdminClient;
-    s3Url: string;
-  }) => Promise<T>,
-): Promise<T> {
+/** Admin clients of the nodes (all, or only the first) and the first node's S3 URL, over tunnels to close. */
+interface OpenCluster {
+  clients: Array<{ node: string; client: GarageAdminClient }>;
+  first: GarageAdminClient;
+  s3Url: string;
+  close(): Promise<void>;
+}
+
+async function openCluster(
+  input: Pick<StorageRuntimeInput<GarageOptions>, "nodes" | "options" | "secret" | "tunnel">,
+  which: "all" | "first",
+): Promise<OpenCluster> {
   const token = await input.secret(GARAGE_SECRET_IDS.adminToken);
   const tunnels: Array<{ close(): Promise<void> }> = [];
+  const close = () => Promise.all(tunnels.splice(0).map((t) => t.close().catch(() => {}))).then(() => {});
   try {
     const clients = [];
-    for (const node of input.nodes) {
+    for (const node of which === "all" ? input.nodes : input.nodes.slice(0, 1)) {
       const t = await input.tunnel(node.machine.name, input.options.ports.admin);
       tunnels.push(t);
       clients.push({
@@ -128,8 +143,53 @@ async function withCluster<T>(
     }
     const s3 = await input.tunnel(input.nodes[0]!.machine.name, input.options.ports.s3);
     tunnels.push(s3);
-    return await fn({ clients, first: clients[0]!.client, s3Url: s3.url });
-  } finally {
-    await Promise.all(tunnels.map((t) => t.close().catch(() => {})));
+    return { clients, first: clients[0]!.client, s3Url: s3.url, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
+}
+
+async function withCluster<T>(
+  input: StorageRuntimeInput<GarageOptions>,
+  fn: (cluster: OpenCluster) => Promise<T>,
+): Promise<T> {
+  const cluster = await openCluster(input, "all");
+  try {
+    return await fn(cluster);
+  } finally {
+    await cluster.close();
+  }
+}
+
+/** The removal session of {@link garageRuntime}: {@link openGarageRemoval} over tunnels to the first node. */
+async function removalSession(input: StorageRemovalInput<GarageOptions>): Promise<StorageRemoval> {
+  const cluster = await openCluster(input, "first");
+  let removal: GarageRemoval;
+  try {
+    removal = await openGarageRemoval(cluster.first, {
+      s3: { endpoint: cluster.s3Url, region: input.options.s3Region, forcePathStyle: true },
+      s3Factory: defaultS3Factory,
+    });
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
+  let closed = false;
+  return {
+    deleteBucket: (name) => {
+      input.progress(`emptying and deleting bucket ${name}`);
+      return removal.deleteBucket(name);
+    },
+    deleteKey: (name) => removal.deleteKey(name),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await removal.close();
+      } finally {
+        await cluster.close();
+      }
+    },
+  };
 }

@@ -79,6 +79,12 @@ export {
 export type { BucketKeySpec, BucketQuotas, BucketSpec, CorsRule } from "./provision/types.js";
 export { isValidBucketName, validateBucketSpecs } from "./provision/validate.js";
 export {
+  type GarageRemoval,
+  type GarageRemovalOptions,
+  openGarageRemoval,
+  REMOVAL_KEY_PREFIX,
+} from "./removal/removal.js";
+export {
   type BucketVerifyReport,
   type VerifyCheck,
   type VerifyCheckName,

@@ -8,7 +8,8 @@
  * checks), bucket.rs, key.rs (ImportKey refuses any id it knows: KeyAlreadyExists), cluster.rs and rpc/system.rs
  * (status, health, connect). Simplifications: partition assignment is not computed (partitionSize is derived from
  * the smallest capacity, storedPartitions is null), health counts assume every partition is on every storage node,
- * buckets hold no objects.
+ * buckets hold no objects (`DeleteBucket` asks the test's `isBucketEmpty`, as upstream bucket.rs asks
+ * `is_bucket_empty`, and refuses with 409 `BucketNotEmpty` as common_error.rs does).
  *
  * Every request body and every response body is validated against the spec copy's component schemas; request
  * fields the schema does not know and query parameters the operation does not take are also reported. A mismatch
@@ -43,6 +44,11 @@ export interface GarageAdminDoubleOptions {
   replicationFactor?: number;
   /** `s3_region`. Default garage. */
   region?: string;
+  /**
+   * Whether a bucket (given by its global aliases) holds no objects and no unfinished uploads, for `DeleteBucket`.
+   * The double stores no objects; a test with a real S3 server answers from there. Default: always empty.
+   */
+  isBucketEmpty?: (globalAliases: string[]) => boolean | Promise<boolean>;
 }
 
 /** One request the double answered. */
@@ -351,7 +357,7 @@ export async function startGarageAdminDouble(options: GarageAdminDoubleOptions):
   // ---- handlers, by operationId ----
 
   type Ctx = { query: Record<string, string>; body: unknown };
-  type Handler = (ctx: Ctx) => unknown;
+  type Handler = (ctx: Ctx) => unknown | Promise<unknown>;
   const now = () => new Date().toISOString();
 
   const handlers: Record<string, Handler> = {
@@ -593,8 +599,13 @@ export async function startGarageAdminDouble(options: GarageAdminDoubleOptions):
         bucket.quotas = { maxSize: req.quotas.maxSize ?? null, maxObjects: req.quotas.maxObjects ?? null };
       return bucketInfo(bucket);
     },
-    DeleteBucket: ({ query }) => {
+    DeleteBucket: async ({ query }) => {
       const bucket = existingBucket(parseBucketId(query.id ?? ""));
+      // bucket.rs handle_delete_bucket: `if !helper.is_bucket_empty(bucket_id)` → CommonError::BucketNotEmpty,
+      // which common_error.rs answers with 409 and code BucketNotEmpty.
+      if (!(await (options.isBucketEmpty?.(globalAliasesOf(bucket.id)) ?? true))) {
+        throw new ApiError(409, "BucketNotEmpty", "Tried to delete a non-empty bucket");
+      }
       for (const k of keys.values()) k.perms.delete(bucket.id);
       for (const [alias, id] of aliases) if (id === bucket.id) aliases.delete(alias);
       buckets.delete(bucket.id);
@@ -821,7 +832,7 @@ export async function startGarageAdminDouble(options: GarageAdminDoubleOptions):
 
     let result: unknown;
     try {
-      result = (handlers[op.operationId] as Handler)({ query, body });
+      result = await (handlers[op.operationId] as Handler)({ query, body });
     } catch (error) {
       if (error instanceof ApiError) return fail(error);
       throw error;
