@@ -95,7 +95,7 @@ export const pruneCommand: Command = {
     }
     const lines: string[] = [];
     for (const g of plan.groups) {
-      lines.push(ctx.out.bold(g.instance ?? "(instance not recorded)"));
+      lines.push(ctx.out.bold(g.label));
       for (const item of g.items) lines.push(`    ${describeItem(item)}`);
     }
     if (!execute) {
