@@ -114,4 +114,47 @@ describe("fedi prune", () => {
     expect(await store.list()).toEqual([]);
     expect(JSON.parse(await readFile(stateFile, "utf8")).leftovers).toEqual([]);
   }, 60_000);
+
+  it("lists what a dropped storage node left under 'storage node <machine>', in text and JSON", async () => {
+    const state = join(dir, "state-storage");
+    await mkdir(state, { recursive: true });
+    const leftovers = ["/var/lib/garage/meta", "/var/lib/garage/data", "/var/lib/private/garage"].map((path) => ({
+      kind: "data",
+      name: `directory:${path}`,
+      machine: "store-c",
+      storage: "garage",
+      durable: { kind: "directory", path },
+      note: "n",
+    }));
+    await writeFile(
+      join(state, "state.json"),
+      JSON.stringify({ schemaVersion: 2, deployment: "demo", instances: {}, machines: {}, leftovers }),
+    );
+    const args = ["prune", "--config", config, "--state", state];
+
+    const dry = await fedi(args);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain("storage node store-c");
+    expect(dry.stdout).not.toContain("(instance not recorded)");
+    expect(dry.stdout).toContain("delete directory /var/lib/garage/meta on store-c");
+    expect(dry.stdout).toContain("Dry run: 3 item(s) would be deleted");
+
+    const out = JSON.parse((await fedi([...args, "--json"])).stdout);
+    expect(out.plan.groups).toEqual([
+      expect.objectContaining({ storage: "garage", machine: "store-c", label: "storage node store-c" }),
+    ]);
+    expect(out.plan.groups[0].items.map((i: { action: string; path: string }) => [i.action, i.path])).toEqual([
+      ["delete-directory", "/var/lib/garage/meta"],
+      ["delete-directory", "/var/lib/garage/data"],
+      ["delete-directory", "/var/lib/private/garage"],
+    ]);
+    expect(validatePruneOutput(out), schemaErrors(validatePruneOutput)).toBe(true);
+
+    const selected = JSON.parse((await fedi([...args, "--storage-node", "store-c", "--json"])).stdout);
+    expect(selected.plan.deletions).toBe(3);
+    const unknown = await fedi([...args, "--storage-node", "store-x"]);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("PRUNE_REFUSED");
+    expect(unknown.stderr).toContain("Former storage nodes with leftovers: store-c.");
+  }, 60_000);
 });

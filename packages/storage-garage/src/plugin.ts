@@ -2,6 +2,7 @@ import { defineStorage, type HealthCheck, ownValue, recordFromEntries, type Stor
 import { garagePublicUrl, garageS3Access } from "./access.js";
 import { garageDns } from "./dns.js";
 import { garageNodeModule } from "./nixos/node-module.js";
+import { garageNodeKeeps } from "./nixos/settings.js";
 import { GarageOptions, type GarageOptionsInput } from "./options.js";
 import { garageRuntime } from "./runtime-operations.js";
 import { GARAGE_UNIT, garageSecretFiles, garageSecrets } from "./secrets.js";
@@ -35,7 +36,9 @@ export function garageChecks(options: GarageOptions): HealthCheck[] {
 /**
  * The Garage storage backend plugin (kind `garage`): chooses the storage nodes, generates each node's NixOS
  * configuration (nixpkgs `services.garage`), tells services how to reach S3, and gives public buckets their URLs.
- * Cluster layout, buckets, keys, website access and CORS are set at deploy time through the admin API.
+ * Cluster layout, buckets, keys, website access and CORS are set at deploy time through the admin API. Every node
+ * declares its metadata and data directories as what it keeps ({@link garageNodeKeeps}): a dropped node leaves them
+ * recorded for `fedi prune`.
  */
 export const garage: StoragePlugin<GarageOptions, "garage", GarageOptionsInput> = defineStorage({
   kind: "garage",
@@ -53,6 +56,7 @@ export const garage: StoragePlugin<GarageOptions, "garage", GarageOptionsInput> 
       secretFiles: garageSecretFiles(),
       exclusive: topology.dedicated,
       replicationFactor: topology.replicationFactor,
+      keeps: garageNodeKeeps(),
       layout: recordFromEntries(
         topology.nodes.map((name) => {
           const gib = typeof capacity === "number" ? capacity : ownValue(capacity, name);

@@ -1,12 +1,15 @@
-import { createRegistry, type MachineFacts, type StorageNode } from "@fediversity/core";
+import { checkPrunablePath, createRegistry, type MachineFacts, type StorageNode } from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import {
+  GARAGE_DATA_DIR,
+  GARAGE_METADATA_DIR,
   GARAGE_SECRET_IDS,
   GarageOptions,
   garage,
   garageLayoutNodes,
   garagePublicUrl,
   garageS3Access,
+  garageSettings,
   resolveTopology,
   s3NodeFor,
 } from "../src/index.js";
@@ -32,6 +35,23 @@ function node(m: MachineFacts): StorageNode {
 const defaults = GarageOptions.parse({});
 
 describe("garage plugin registration and options", () => {
+  it("declares what every node keeps: the metadata and data directories, then the state directory", () => {
+    const req = garage.requirements(defaults, [facts("m1", "10.0.0.1")]);
+    expect(req.keeps).toEqual([
+      { kind: "directory", path: GARAGE_METADATA_DIR },
+      { kind: "directory", path: GARAGE_DATA_DIR },
+      { kind: "directory", path: "/var/lib/private/garage" },
+      { kind: "directory", path: "/var/lib/garage" },
+    ]);
+    expect([GARAGE_METADATA_DIR, GARAGE_DATA_DIR]).toEqual(["/var/lib/garage/meta", "/var/lib/garage/data"]);
+    // The configured directories are what Garage is told to use; the real state directory under DynamicUser is there
+    // too, so the /var/lib/garage symlink is never the only way to the data.
+    const settings = garageSettings(facts("m1", "10.0.0.1"), defaults, 1);
+    expect(req.keeps).toContainEqual({ kind: "directory", path: settings.metadata_dir });
+    expect(req.keeps).toContainEqual({ kind: "directory", path: settings.data_dir });
+    for (const item of req.keeps!) expect(item.kind === "directory" && checkPrunablePath(item.path)).toBeUndefined();
+  });
+
   it("registers with this core and declares kind garage", () => {
     const registry = createRegistry([garage]);
     expect(registry.storageKinds()).toEqual(["garage"]);

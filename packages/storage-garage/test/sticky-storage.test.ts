@@ -1,11 +1,27 @@
 // Storage is sticky like instances (issue 12, item 1): the Garage nodes chosen by default and the cluster's
 // replication factor stay what the last apply set up; a plan that would change them stops, or lists the change.
-import { createPlan, createRegistry, hasErrorCode, type Plan, stateFromPlan } from "@fediversity/core";
+import {
+  createPlan,
+  createRegistry,
+  forgetPruned,
+  hasErrorCode,
+  type Plan,
+  planPrune,
+  stateFromPlan,
+} from "@fediversity/core";
 import { describe, expect, it } from "vitest";
 import { garage } from "../src/index.js";
 import { fediErrorOf, machine, mediaApp } from "./plugin-helpers.js";
 
 const registry = createRegistry([garage, mediaApp]);
+
+/** What every Garage node declares it keeps (see `garageNodeKeeps`). */
+const GARAGE_KEEPS = [
+  { kind: "directory", path: "/var/lib/garage/meta" },
+  { kind: "directory", path: "/var/lib/garage/data" },
+  { kind: "directory", path: "/var/lib/private/garage" },
+  { kind: "directory", path: "/var/lib/garage" },
+];
 
 /** Two machines with both roles: Garage's default node is the first by name. */
 function twoMachineSpec(): any {
@@ -40,7 +56,12 @@ const factorIn = (plan: Plan, machine: string) =>
 describe("Garage storage is sticky", () => {
   it("records the nodes and the replication factor in the state", () => {
     const state = applied(createPlan({ spec: twoStoresSpec(), registry }));
-    expect(state.storage).toEqual({ kind: "garage", nodes: ["store-a", "store-b"], replicationFactor: 2 });
+    expect(state.storage).toEqual({
+      kind: "garage",
+      nodes: ["store-a", "store-b"],
+      replicationFactor: 2,
+      keeps: GARAGE_KEEPS,
+    });
     expect(state.schemaVersion).toBe(2);
   });
 
@@ -114,5 +135,85 @@ describe("Garage storage is sticky", () => {
     const again = createPlan({ spec: twoStoresSpec(), registry, state: applied(first) });
     expect(again.diff.upToDate).toBe(true);
     expect(again.machines.map((m) => m.configHash)).toEqual(first.machines.map((m) => m.configHash));
+  });
+
+  it("a dropped node leaves its Garage directories recorded, for fedi prune to delete", () => {
+    const three = twoStoresSpec({ replicationFactor: 2 });
+    three.machines.push(machine("store-c", "10.0.1.3", { roles: ["storage"], zone: "ber" }));
+    const state = applied(createPlan({ spec: three, registry }));
+    const plan = createPlan({
+      spec: twoStoresSpec({ replicationFactor: 2 }),
+      registry,
+      state,
+      allowStorageChanges: true,
+    });
+    const [removed] = plan.diff.storageChanges;
+    expect(removed).toMatchObject({ kind: "node-removed", machine: "store-c" });
+    expect(removed!.leftovers).toEqual(
+      GARAGE_KEEPS.map((durable) => ({
+        kind: "data",
+        name: `directory:${durable.path}`,
+        machine: "store-c",
+        storage: "garage",
+        durable,
+        note: `directory ${durable.path} of the garage storage node stays on 'store-c' (delete it only once the remaining nodes hold every object)`,
+      })),
+    );
+    expect(removed!.leftovers!.every((l) => l.instance === undefined)).toBe(true);
+
+    const after = stateFromPlan(plan, state, new Date("2026-01-02T00:00:00Z"));
+    expect(after.storage?.nodes).toEqual(["store-a", "store-b"]);
+    expect(after.leftovers).toEqual(removed!.leftovers);
+    // Applying the same plan again records nothing twice.
+    expect(stateFromPlan(plan, after, new Date("2026-01-03T00:00:00Z")).leftovers).toHaveLength(4);
+
+    const prune = planPrune(after);
+    expect(prune.groups).toEqual([
+      {
+        storage: "garage",
+        machine: "store-c",
+        label: "storage node store-c",
+        items: GARAGE_KEEPS.map(({ path }) => ({
+          kind: "directory",
+          path,
+          machine: "store-c",
+          action: "delete-directory",
+          leftover: `data:directory:${path}:store-c`,
+        })),
+      },
+    ]);
+    expect(prune.deletions).toBe(4);
+    expect(planPrune(after, { storageNodes: ["store-c"] }).groups).toHaveLength(1);
+  });
+
+  it("refuses to make a machine a storage node again while its old node's directories are recorded", () => {
+    const three = twoStoresSpec({ replicationFactor: 2 });
+    three.machines.push(machine("store-c", "10.0.1.3", { roles: ["storage"], zone: "ber" }));
+    const first = applied(createPlan({ spec: three, registry }));
+    const dropped = createPlan({
+      spec: twoStoresSpec({ replicationFactor: 2 }),
+      registry,
+      state: first,
+      allowStorageChanges: true,
+    });
+    const state = stateFromPlan(dropped, first, new Date("2026-01-02T00:00:00Z"));
+
+    const error = fediErrorOf(() => createPlan({ spec: three, registry, state, allowStorageChanges: true }));
+    expect(error.code).toBe("LEFTOVER_REUSE");
+    expect(error.issues).toEqual([expect.objectContaining({ path: "machines[3]", code: "LEFTOVER_REUSE" })]);
+    expect(error.issues![0]!.message).toContain("'store-c' would become a garage storage node again");
+    expect(error.issues![0]!.message).toContain("directory /var/lib/garage/meta");
+    expect(error.hint).toContain("fedi prune");
+    expect(error.hint).toContain("storage node <machine>");
+
+    // Once prune has deleted them (and forgotten them in the state), the machine may join again.
+    const pruned = forgetPruned(state, {
+      results: [],
+      gone: planPrune(state).groups.flatMap((g) => g.items.map((i) => i.leftover)),
+      failed: 0,
+    });
+    expect(pruned.leftovers).toEqual([]);
+    const back = createPlan({ spec: three, registry, state: pruned, allowStorageChanges: true });
+    expect(back.diff.storageChanges.map((c) => [c.kind, c.machine])).toEqual([["node-added", "store-c"]]);
   });
 });

@@ -14,14 +14,14 @@ import {
   validateSpec,
 } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
-import { CONFIG_OPTION, loadFromFlags, STATE_OPTION, secretStoreFor, withStateLock } from "./shared.js";
+import { CONFIG_OPTION, listFlag, loadFromFlags, STATE_OPTION, secretStoreFor, withStateLock } from "./shared.js";
 import type { Command, CommandContext } from "./types.js";
 
 /** `fedi prune [INSTANCE...]`: deletes what removed instances left behind; a dry run unless `--yes`. */
 export const pruneCommand: Command = {
   name: "prune",
   summary: "delete what removed instances left behind (databases, directories, buckets, keys, secrets)",
-  usage: "fedi prune [INSTANCE...] [--delete | --yes] [--config FILE] [--state DIR] [--json]",
+  usage: "fedi prune [INSTANCE...] [--storage-node MACHINES] [--delete | --yes] [--config FILE] [--state DIR] [--json]",
   description: [
     "Lists the leftovers the state records of removed instances (all, or those of the INSTANCEs named) as a",
     "deletion plan: databases (engine, name, machine), directories, buckets, S3 keys and secrets (names only).",
@@ -35,6 +35,11 @@ export const pruneCommand: Command = {
   options: {
     config: CONFIG_OPTION,
     state: STATE_OPTION,
+    "storage-node": {
+      type: "string",
+      valueName: "MACHINES",
+      description: "comma-separated former storage nodes whose leftovers to prune (with INSTANCEs: both)",
+    },
     delete: { type: "boolean", description: "delete after asking on the terminal (default: a dry run)" },
     yes: { type: "boolean", description: "delete without asking (for scripts)" },
     json: { type: "boolean", description: "print the deletion plan (and with --yes the outcome) as JSON on stdout" },
@@ -45,6 +50,10 @@ export const pruneCommand: Command = {
   examples: [
     { command: "fedi prune", description: "what would be deleted (dry run)" },
     { command: "fedi prune old-social --delete", description: "delete what the removed 'old-social' left behind" },
+    {
+      command: "fedi prune --storage-node store-c",
+      description: "what the dropped storage node store-c left (dry run)",
+    },
     { command: "fedi prune --yes --json", description: "delete every leftover without asking; the outcome as JSON" },
   ],
   async run(ctx) {
@@ -53,10 +62,14 @@ export const pruneCommand: Command = {
     const { spec } = validated;
     const store = new StateStore(loaded.stateDir);
     const names = ctx.positionals.length > 0 ? [...ctx.positionals] : undefined;
+    const nodes = listFlag(ctx.flags, "storage-node");
     const execute = ctx.flags.yes === true || ctx.flags.delete === true;
     const outcome = await withStateLock(loaded.stateDir, "fedi prune", async () => {
       const state = await store.read(spec.name);
-      const plan = planPrune(state, names ? { instances: names } : {});
+      const plan = planPrune(state, {
+        ...(names ? { instances: names } : {}),
+        ...(nodes.length > 0 ? { storageNodes: nodes } : {}),
+      });
       if (!execute || plan.deletions === 0) return { plan };
       if (ctx.flags.yes !== true && !(await confirmDeletion(ctx, plan))) return { plan, declined: true };
       const agent = ctx.io.env.SSH_AUTH_SOCK;
@@ -117,7 +130,7 @@ export const pruneCommand: Command = {
     }
     const lines: string[] = [];
     for (const g of plan.groups) {
-      lines.push(ctx.out.bold(g.instance ?? "(instance not recorded)"));
+      lines.push(ctx.out.bold(g.label));
       for (const item of g.items) lines.push(`    ${describeItem(item)}`);
     }
     if (declined) {

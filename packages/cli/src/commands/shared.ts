@@ -54,7 +54,12 @@ export const ADOPT_OPTION = {
 
 /** The instance names of `--adopt` (comma-separated), empty when not given. */
 export function adoptFlag(flags: Readonly<Record<string, string | boolean | undefined>>): string[] {
-  return (stringFlag(flags, "adopt") ?? "")
+  return listFlag(flags, "adopt");
+}
+
+/** The names of a comma-separated string flag, empty when not given. */
+export function listFlag(flags: Readonly<Record<string, string | boolean | undefined>>, name: string): string[] {
+  return (stringFlag(flags, name) ?? "")
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");

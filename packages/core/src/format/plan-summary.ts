@@ -186,7 +186,8 @@ function changeLines(plan: Plan, ctx: Pick<SummaryContext, "state" | "stateFile"
   }
   // Read defensively: a diff from an older plan.json has no storage changes.
   for (const c of d.storageChanges ?? []) {
-    lines.push(`  ${style.yellow("! storage")} ${c.note}`);
+    lines.push(`  ${style.yellow("! storage")} ${c.note}${c.leftovers?.length ? "; left behind:" : ""}`);
+    for (const l of c.leftovers ?? []) lines.push(`      ${style.dim("·")} ${l.note}`);
   }
   if (d.machinesAdded.length) lines.push(`  new machines: ${d.machinesAdded.join(", ")}`);
   if (d.machinesChanged.length) lines.push(`  machines to apply: ${d.machinesChanged.join(", ")}`);

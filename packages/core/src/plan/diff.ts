@@ -56,7 +56,7 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
           note: `secret '${s}' stays in the local secret store`,
         })),
         ...(prev.keeps
-          ? prev.keeps.map((item) => durableLeftover(item, name, prev.machine))
+          ? prev.keeps.map((item) => durableLeftover(item, { instance: name }, prev.machine))
           : [
               {
                 kind: "data" as const,
@@ -89,28 +89,30 @@ export function diffAgainstState(plan: Plan, state: DeploymentState | undefined)
   return { upToDate, added, removed, changed, moved, machinesChanged, machinesAdded, machinesRemoved, storageChanges };
 }
 
-/** The leftover of one database or directory a removed instance declared it keeps. */
-function durableLeftover(item: DurableItem, instance: string, machine: string): Leftover {
-  return item.kind === "database"
-    ? {
-        kind: "data",
-        name: `${item.engine}:${item.name}`,
-        machine,
-        instance,
-        durable: { ...item },
-        note: `${item.engine} database '${item.name}' of '${instance}' stays on '${machine}'`,
-      }
-    : {
-        kind: "data",
-        name: `directory:${item.path}`,
-        machine,
-        instance,
-        durable: { ...item },
-        note: `directory ${item.path} of '${instance}' stays on '${machine}'`,
-      };
+/** Who left a durable item behind: a removed instance, or a machine that stopped being a node of a storage backend. */
+type DurableOwner = { instance: string } | { storage: string };
+
+/** The leftover of one database or directory that a removed instance, or a dropped storage node, declared it keeps. */
+function durableLeftover(item: DurableItem, owner: DurableOwner, machine: string): Leftover {
+  const of = "instance" in owner ? `'${owner.instance}'` : `the ${owner.storage} storage node`;
+  const what = item.kind === "database" ? `${item.engine} database '${item.name}'` : `directory ${item.path}`;
+  return {
+    kind: "data",
+    name: item.kind === "database" ? `${item.engine}:${item.name}` : `directory:${item.path}`,
+    machine,
+    ...owner,
+    durable: { ...item },
+    note:
+      "instance" in owner
+        ? `${what} of ${of} stays on '${machine}'`
+        : `${what} of ${of} stays on '${machine}' (delete it only once the remaining nodes hold every object)`,
+  };
 }
 
-/** Storage nodes added and removed against the storage the state records (none when it records none). */
+/**
+ * Storage nodes added and removed against the storage the state records (none when it records none); a removed node
+ * lists what the record says every node keeps as its leftovers.
+ */
 function storageChangesOf(plan: Plan, state: DeploymentState | undefined): StorageChange[] {
   const record = state?.storage;
   // `plan.storage` is read defensively: diffs of partial plans (tests, tools) carry no storage section.
@@ -131,6 +133,9 @@ function storageChangesOf(plan: Plan, state: DeploymentState | undefined): Stora
       kind: "node-removed" as const,
       machine,
       note: `'${machine}' stops being a ${record.kind} storage node; the objects on it stay there`,
+      ...(record.keeps
+        ? { leftovers: record.keeps.map((item) => durableLeftover(item, { storage: record.kind }, machine)) }
+        : {}),
     })),
   ];
 }

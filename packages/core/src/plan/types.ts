@@ -158,8 +158,16 @@ export interface Leftover {
   name: string;
   /** Machine, for data. */
   machine?: string;
-  /** The removed instance that left it (absent in states written before this was recorded). */
+  /**
+   * The removed instance that left it (absent in states written before this was recorded, and for what a storage
+   * node left: see `storage`).
+   */
   instance?: string;
+  /**
+   * For what a machine kept when it stopped being a storage node (`StorageRequirements.keeps`): the storage plugin's
+   * kind, e.g. `garage`. Such a leftover has `machine` and `durable` and no `instance`.
+   */
+  storage?: string;
   /** For data the plugin declared (`ServiceRequirements.keeps`): which database or directory it is. */
   durable?: DurableItem;
   /** For people: what is left and how to remove it. */
@@ -199,6 +207,12 @@ export interface StorageChange {
   machine: string;
   /** For people: what happens to the data. */
   note: string;
+  /**
+   * For `node-removed` when the state records what the storage nodes keep (`StorageRequirements.keeps`): the
+   * machine's metadata and data directories, which stay on it; the state records them (as leftovers with `storage`)
+   * until `fedi prune` deletes them.
+   */
+  leftovers?: Leftover[];
 }
 
 /** The storage backend in the plan: kind, validated options, nodes. Typed like {@link PlannedInstance}. */
@@ -213,6 +227,8 @@ export interface PlannedStorage<Kind extends string = string, Options = unknown>
   exclusive: boolean;
   /** How many copies of each object the cluster keeps, when the backend reports it. */
   replicationFactor?: number;
+  /** What every storage node keeps on its machine, when the plugin declares it (`StorageRequirements.keeps`). */
+  keeps?: DurableItem[];
   /** Health checks per node. */
   checks: Array<{ machine: string; check: HealthCheck }>;
 }

@@ -326,6 +326,14 @@ export interface StorageRequirements {
    * `replication_factor`). Recorded in the state: core refuses a plan that changes it on a running cluster.
    */
   replicationFactor?: number;
+  /**
+   * What every storage node keeps on its machine that outlives the storage service there (its metadata and data
+   * directories), the same list for each node. Recorded in the state; when a plan drops a node (an allowed storage
+   * change) these become the node's leftovers, which `fedi prune` can delete, and a plan that makes the machine a
+   * storage node again while they are recorded is refused (`LEFTOVER_REUSE`). List the directories that really hold
+   * the data: a directory given as a symlink would have only the link deleted (prune never follows the last component).
+   */
+  keeps?: DurableItem[];
 }
 
 /**
@@ -408,7 +416,10 @@ export interface StorageRuntime<Options = unknown> {
  * Input of {@link StorageRuntime.removal}: what {@link StorageRuntimeInput} has, without the current buckets (a prune
  * deletes what is no longer planned) and without the replication factor.
  */
-export type StorageRemovalInput<Options = unknown> = Omit<StorageRuntimeInput<Options>, "buckets" | "replicationFactor">;
+export type StorageRemovalInput<Options = unknown> = Omit<
+  StorageRuntimeInput<Options>,
+  "buckets" | "replicationFactor"
+>;
 
 /**
  * A storage session that deletes removed instances' buckets and keys. Both operations are idempotent: a bucket or key

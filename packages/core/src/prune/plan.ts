@@ -77,10 +77,25 @@ export type PruneItem =
       leftover: string;
     };
 
-/** What {@link planPrune} will delete of one removed instance's leftovers. */
+/**
+ * What {@link planPrune} will delete of one removed instance's leftovers, or of what one machine kept when it stopped
+ * being a storage node (then `storage` and `machine` are set and `instance` is absent).
+ */
 export interface PruneGroup {
-  /** The removed instance, or undefined for leftovers recorded before their instance was (older states). */
+  /**
+   * The removed instance, or undefined for leftovers recorded before their instance was (older states) and for a
+   * storage node's leftovers.
+   */
   instance?: string;
+  /** For a dropped storage node's leftovers: the storage plugin kind, e.g. `garage`. */
+  storage?: string;
+  /** For a dropped storage node's leftovers: the machine that was the node. */
+  machine?: string;
+  /**
+   * For people: the instance name, `storage node <machine>`, or `(instance not recorded)` for leftovers of an older
+   * state that does not say whose they are.
+   */
+  label: string;
   /** Its leftovers, in deletion order (data on machines, buckets, keys, then secrets). */
   items: PruneItem[];
 }
@@ -95,13 +110,19 @@ export interface PrunePlan {
   deletions: number;
 }
 
-/** Options of {@link planPrune}. */
+/** Options of {@link planPrune}. Given either list, only the groups it names are planned. */
 export interface PlanPruneOptions {
   /** Only these removed instances (default: every recorded leftover). */
   instances?: readonly string[];
+  /** Only the leftovers of these former storage node machines (default: every recorded leftover). */
+  storageNodes?: readonly string[];
 }
 
-/** The identity of a recorded leftover: `kind:name:machine`. */
+/**
+ * The identity of a recorded leftover: `kind:name:machine`. Unique in a state: a storage node's directory leftover is
+ * `data:directory:<path>:<machine>` like an instance's, and an instance declaring the same directory on the same
+ * machine would be using it (never both recorded).
+ */
 export function leftoverId(l: Leftover): string {
   return `${l.kind}:${l.name}:${l.machine ?? ""}`;
 }
@@ -126,9 +147,12 @@ export function checkPrunablePath(path: string): string | undefined {
 }
 
 /**
- * The deletion plan for the leftovers the state records of removed instances (all, or those of `options.instances`).
- * Pure: reads only `state`. A leftover a current instance uses again (an adopted database or directory on the same
- * machine, a bucket, key or secret of the same name) becomes a `manual` item and is never deleted.
+ * The deletion plan for the leftovers the state records of removed instances and of machines that stopped being
+ * storage nodes (all, or the groups `options.instances` and `options.storageNodes` name; a storage node's group comes
+ * after the instances', labelled `storage node <machine>`). Pure: reads only `state`. A leftover a current instance
+ * uses again (an adopted database or directory on the same machine, a bucket, key or secret of the same name) becomes
+ * a `manual` item and is never deleted; so does what a current storage node on the same machine keeps (the planner
+ * refuses to make a machine a storage node again while such leftovers are recorded, but a state may say so).
  * @throws FediError `PRUNE_REFUSED` when a name asked for is a current instance or has no recorded leftovers.
  */
 export function planPrune(state: DeploymentState, options: PlanPruneOptions = {}): PrunePlan {
@@ -146,11 +170,38 @@ export function planPrune(state: DeploymentState, options: PlanPruneOptions = {}
     );
   }
   const groups = new Map<string | undefined, Leftover[]>();
+  // A dropped storage node's leftovers, by machine; each storage kind of a machine is its own group.
+  const storageGroups = new Map<string, { storage: string; machine: string; leftovers: Leftover[] }>();
   for (const l of state.leftovers) {
+    if (l.storage !== undefined && l.machine !== undefined) {
+      const key = `${l.machine}\0${l.storage}`;
+      const group = storageGroups.get(key) ?? { storage: l.storage, machine: l.machine, leftovers: [] };
+      group.leftovers.push(l);
+      storageGroups.set(key, group);
+      continue;
+    }
     const owner = ownerOf(l);
     const list = groups.get(owner) ?? [];
     list.push(l);
     groups.set(owner, list);
+  }
+  const askedNodes = options.storageNodes ? [...new Set(options.storageNodes)] : undefined;
+  if (askedNodes) {
+    const known = new Set([...storageGroups.values()].map((g) => g.machine));
+    const unknown = askedNodes.filter((m) => !known.has(m));
+    if (unknown.length > 0) {
+      throw new FediError(
+        "PRUNE_REFUSED",
+        `No storage node leftovers are recorded on ${unknown.map((n) => `'${n}'`).join(", ")}.`,
+        {
+          hint:
+            known.size > 0
+              ? `Former storage nodes with leftovers: ${[...known].sort().join(", ")}.`
+              : "No former storage node has leftovers.",
+          details: { unknown, storageNodes: [...known].sort() },
+        },
+      );
+    }
   }
   if (asked) {
     const unknown = asked.filter((n) => !groups.has(n));
@@ -170,11 +221,24 @@ export function planPrune(state: DeploymentState, options: PlanPruneOptions = {}
     }
   }
   const inUse = usedByCurrent(state);
+  const filtered = asked !== undefined || askedNodes !== undefined;
+  const itemsOf = (leftovers: Leftover[]) =>
+    leftovers.map((l) => itemOf(l, inUse)).sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   const out: PruneGroup[] = [];
   for (const [instance, leftovers] of [...groups].sort(([a], [b]) => (a ?? "").localeCompare(b ?? ""))) {
-    if (asked && (instance === undefined || !asked.includes(instance))) continue;
-    const items = leftovers.map((l) => itemOf(l, inUse)).sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
-    out.push({ ...(instance !== undefined ? { instance } : {}), items });
+    if (filtered && (instance === undefined || !asked?.includes(instance))) continue;
+    out.push({
+      ...(instance !== undefined ? { instance } : {}),
+      label: instance ?? "(instance not recorded)",
+      items: itemsOf(leftovers),
+    });
+  }
+  const nodeGroups = [...storageGroups.values()].sort(
+    (a, b) => a.machine.localeCompare(b.machine) || a.storage.localeCompare(b.storage),
+  );
+  for (const { storage, machine, leftovers } of nodeGroups) {
+    if (filtered && !askedNodes?.includes(machine)) continue;
+    out.push({ storage, machine, label: `storage node ${machine}`, items: itemsOf(leftovers) });
   }
   return {
     deployment: state.deployment,
@@ -192,17 +256,30 @@ const ORDER: Record<PruneItem["kind"], number> = {
   manual: 5,
 };
 
-/** What current instances use, as `kind:name:machine` of the leftover they would match. */
+/**
+ * What current instances and storage nodes use, as `kind:name:machine` of the leftover they would match, with who uses
+ * it, for people ("the current instance '<name>'", or "the <kind> storage node on '<machine>'").
+ */
 function usedByCurrent(state: DeploymentState): Map<string, string> {
   const used = new Map<string, string>();
+  // What the current storage nodes keep: the leftovers of an earlier node on the same machine would be theirs.
+  for (const node of state.storage?.nodes ?? []) {
+    for (const k of state.storage?.keeps ?? []) {
+      used.set(
+        k.kind === "database" ? `data:${k.engine}:${k.name}:${node}` : `data:directory:${k.path}:${node}`,
+        `the ${state.storage!.kind} storage node on '${node}'`,
+      );
+    }
+  }
   for (const [name, i] of ownEntries(state.instances)) {
-    for (const b of i.buckets) used.set(`bucket:${b}:`, name);
-    if (i.key) used.set(`key:${i.key}:`, name);
-    for (const s of i.secrets) used.set(`secret:${s}:`, name);
+    const user = `the current instance '${name}'`;
+    for (const b of i.buckets) used.set(`bucket:${b}:`, user);
+    if (i.key) used.set(`key:${i.key}:`, user);
+    for (const s of i.secrets) used.set(`secret:${s}:`, user);
     for (const k of i.keeps ?? []) {
       used.set(
         k.kind === "database" ? `data:${k.engine}:${k.name}:${i.machine}` : `data:directory:${k.path}:${i.machine}`,
-        name,
+        user,
       );
     }
   }
@@ -220,7 +297,7 @@ function itemOf(l: Leftover, inUse: Map<string, string>): PruneItem {
     leftover: id,
   });
   const user = inUse.get(id);
-  if (user !== undefined) return manual(`in use by the current instance '${user}'; not deleted`);
+  if (user !== undefined) return manual(`in use by ${user}; not deleted`);
   switch (l.kind) {
     case "bucket":
       return { kind: "bucket", name: l.name, action: "delete-bucket", leftover: id };

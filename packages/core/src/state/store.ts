@@ -16,6 +16,7 @@ const LeftoverSchema = z.object({
   name: z.string(),
   machine: z.string().optional(),
   instance: z.string().optional(),
+  storage: z.string().optional(),
   note: z.string(),
   durable: DurableItemSchema.optional(),
 });
@@ -42,7 +43,12 @@ const StateSchema = z.object({
   machines: z.record(z.string(), z.object({ configHash: z.string() })),
   leftovers: z.array(LeftoverSchema),
   storage: z
-    .object({ kind: z.string(), nodes: z.array(z.string()), replicationFactor: z.number().int().positive().optional() })
+    .object({
+      kind: z.string(),
+      nodes: z.array(z.string()),
+      replicationFactor: z.number().int().positive().optional(),
+      keeps: z.array(DurableItemSchema).optional(),
+    })
     .optional(),
   progress: z.object({ planHash: z.string(), completed: z.array(z.string()), startedAt: z.string() }).optional(),
 });

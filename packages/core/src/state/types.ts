@@ -18,6 +18,11 @@ export interface AppliedStorageRecord {
   nodes: string[];
   /** Replication factor, when the plugin reports one. */
   replicationFactor?: number;
+  /**
+   * What every storage node keeps on its machine, as the plugin declared (`StorageRequirements.keeps`; absent when it
+   * declares nothing, and in states written before this was recorded). A node the next plan drops leaves exactly these.
+   */
+  keeps?: DurableItem[];
 }
 
 /** What was last applied for one instance. */

@@ -77,6 +77,7 @@ describe("planPrune", () => {
   it("keeps what a current instance uses, '/' and undeclared data as manual items", () => {
     const plan = planPrune(state());
     expect(plan.groups.map((g) => g.instance)).toEqual(["ancient", "gone", "old"]);
+    expect(plan.groups.map((g) => g.label)).toEqual(["ancient", "gone", "old"]);
     const gone = plan.groups.find((g) => g.instance === "gone")!;
     expect(gone.items.map((i) => i.kind)).toEqual(["manual", "manual"]);
     expect(gone.items.map((i) => (i.kind === "manual" ? i.note : ""))).toEqual([
@@ -101,5 +102,89 @@ describe("planPrune", () => {
   it("has nothing to do when no leftovers are recorded", () => {
     const plan = planPrune(emptyState("demo"));
     expect(plan).toEqual({ deployment: "demo", groups: [], deletions: 0 });
+  });
+
+  describe("what a dropped storage node left", () => {
+    const nodeLeftover = (machine: string, path: string) => ({
+      kind: "data" as const,
+      name: `directory:${path}`,
+      machine,
+      storage: "garage",
+      durable: { kind: "directory" as const, path },
+      note: "n",
+    });
+    function withNodes(): DeploymentState {
+      return {
+        ...state(),
+        storage: { kind: "garage", nodes: ["store-a"], keeps: [{ kind: "directory", path: "/var/lib/garage/meta" }] },
+        leftovers: [
+          ...state().leftovers,
+          nodeLeftover("store-c", "/var/lib/garage/meta"),
+          nodeLeftover("store-c", "/var/lib/garage/data"),
+          nodeLeftover("store-b", "/var/lib/garage/meta"),
+          // A node again (a state the planner would not write): what it keeps now is in use.
+          nodeLeftover("store-a", "/var/lib/garage/meta"),
+        ],
+      };
+    }
+
+    it("is grouped per machine after the instances, labelled 'storage node <machine>', as directory items", () => {
+      const plan = planPrune(withNodes());
+      expect(plan.groups.map((g) => g.label)).toEqual([
+        "ancient",
+        "gone",
+        "old",
+        "storage node store-a",
+        "storage node store-b",
+        "storage node store-c",
+      ]);
+      const c = plan.groups.at(-1)!;
+      expect(c).toMatchObject({ storage: "garage", machine: "store-c" });
+      expect(c.instance).toBeUndefined();
+      expect(c.items).toEqual([
+        {
+          kind: "directory",
+          path: "/var/lib/garage/meta",
+          machine: "store-c",
+          action: "delete-directory",
+          leftover: "data:directory:/var/lib/garage/meta:store-c",
+        },
+        {
+          kind: "directory",
+          path: "/var/lib/garage/data",
+          machine: "store-c",
+          action: "delete-directory",
+          leftover: "data:directory:/var/lib/garage/data:store-c",
+        },
+      ]);
+      const a = plan.groups.find((g) => g.machine === "store-a")!;
+      expect(a.items).toEqual([
+        expect.objectContaining({
+          kind: "manual",
+          note: "in use by the garage storage node on 'store-a'; not deleted",
+        }),
+      ]);
+      expect(plan.deletions).toBe(5 + 3);
+      expect(new Set(plan.groups.flatMap((g) => g.items.map((i) => i.leftover))).size).toBe(
+        plan.groups.reduce((n, g) => n + g.items.length, 0),
+      );
+    });
+
+    it("is selected by machine with storageNodes, and left out when only instances are asked for", () => {
+      expect(planPrune(withNodes(), { storageNodes: ["store-c"] }).groups.map((g) => g.label)).toEqual([
+        "storage node store-c",
+      ]);
+      expect(planPrune(withNodes(), { instances: ["old"] }).groups.map((g) => g.label)).toEqual(["old"]);
+      expect(
+        planPrune(withNodes(), { instances: ["old"], storageNodes: ["store-b"] }).groups.map((g) => g.label),
+      ).toEqual(["old", "storage node store-b"]);
+      try {
+        planPrune(withNodes(), { storageNodes: ["web01"] });
+        expect.unreachable();
+      } catch (error) {
+        expect(hasErrorCode(error, "PRUNE_REFUSED")).toBe(true);
+        expect((error as { hint: string }).hint).toContain("store-a, store-b, store-c");
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { MachineFacts } from "@fediversity/core";
+import type { DurableItem, MachineFacts } from "@fediversity/core";
 import { hostPort } from "../address.js";
 import type { GarageOptions } from "../options.js";
 
@@ -6,6 +6,35 @@ import type { GarageOptions } from "../options.js";
 export const GARAGE_METADATA_DIR = "/var/lib/garage/meta";
 /** Where Garage keeps object data blocks. */
 export const GARAGE_DATA_DIR = "/var/lib/garage/data";
+
+/**
+ * Where the Garage unit's state really is. nixpkgs' `services.garage` (nixos/modules/services/web-servers/garage.nix)
+ * sets `StateDirectory = "garage"` (the data and metadata directories are under `/var/lib/garage`) and
+ * `DynamicUser = lib.mkDefault true`; with a dynamic user systemd keeps the state directory at
+ * `/var/lib/private/garage` and makes `/var/lib/garage` a symlink to it (systemd.exec(5), `StateDirectory=`).
+ */
+export const GARAGE_PRIVATE_STATE_DIR = "/var/lib/private/garage";
+
+/** The unit's state directory as services see it: `/var/lib/garage` (a symlink under `DynamicUser`, see above). */
+export const GARAGE_STATE_DIR = "/var/lib/garage";
+
+/**
+ * What every Garage node keeps on its machine (`StorageRequirements.keeps`), in deletion order: the metadata
+ * directory (node key, cluster layout, the metadata database) and the data directory (object blocks), the unit's
+ * private state directory, then `/var/lib/garage` itself. A prune never follows a symlink as the last component of a
+ * path, but does resolve the ones before it: under the module's `DynamicUser` the first two are deleted through the
+ * `/var/lib/garage` symlink, the third is the real state directory, and the last removes the then dangling link;
+ * without a dynamic user the third is absent and the last is the real directory. Either way, and in any order, every
+ * byte goes: `/var/lib/garage` is never the only path listed, since deleting a symlink alone leaves the data behind.
+ */
+export function garageNodeKeeps(): DurableItem[] {
+  return [
+    { kind: "directory", path: GARAGE_METADATA_DIR },
+    { kind: "directory", path: GARAGE_DATA_DIR },
+    { kind: "directory", path: GARAGE_PRIVATE_STATE_DIR },
+    { kind: "directory", path: GARAGE_STATE_DIR },
+  ];
+}
 
 /** The `[s3_api]` section. */
 export type GarageS3ApiSettings = {

@@ -34,6 +34,7 @@ export function assemblePlan(
       nodes: p.nodes.map((n) => ({ machine: n.machine.name, zone: n.zone, capacityBytes: n.capacityBytes })),
       exclusive: r.storage.exclusive,
       ...(r.storage.replicationFactor !== undefined ? { replicationFactor: r.storage.replicationFactor } : {}),
+      ...(r.storage.keeps ? { keeps: r.storage.keeps.map((k) => ({ ...k })) } : {}),
       checks: p.nodes.flatMap((n) =>
         storage.plugin
           .checks(a.storageContext, n, storage.options)

@@ -1,6 +1,6 @@
 import type { FediIssue } from "../../errors.js";
 import { DomainName } from "../../model/spec.js";
-import type { ServiceRequirements, StorageRequirements } from "../../plugin/types.js";
+import type { DurableItem, ServiceRequirements, StorageRequirements } from "../../plugin/types.js";
 import { collected } from "../validate.js";
 import { callPlugin, checkUnique, contract } from "./plugin-call.js";
 import { appliedStorageOf } from "./storage-continuity.js";
@@ -38,6 +38,7 @@ export function requirementsStage(v: ValidatedInput): Requirements {
       `storage plugin '${storage.plugin.kind}'`,
       "reports a replication factor that is not a whole number >= 1",
     );
+  checkKeeps(storageReq.keeps, `storage plugin '${storage.plugin.kind}'`);
   const storageNodes = new Set(storageReq.nodes);
   for (const node of storageReq.nodes) {
     if (!factsByName.has(node))
@@ -103,14 +104,19 @@ function checkRequirements(req: ServiceRequirements, who: string): void {
   }
   for (const p of req.tcpPorts ?? [])
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw contract(who, `port ${p} is invalid`);
-  for (const item of req.keeps ?? []) {
+  checkKeeps(req.keeps, who);
+  if (req.localMailDomain !== undefined && !DomainName.safeParse(req.localMailDomain).success)
+    throw contract(who, `local mail domain ${JSON.stringify(req.localMailDomain)} is not a domain name`);
+}
+
+/** Checks the databases and directories a plugin declares it keeps (`keeps`) against the plugin contract. */
+function checkKeeps(keeps: readonly DurableItem[] | undefined, who: string): void {
+  for (const item of keeps ?? []) {
     if (item.kind === "database" && !/^[A-Za-z0-9_-]{1,63}$/.test(item.name))
       throw contract(who, `declares a database name '${item.name}' that is not 1-63 of A-Z, a-z, 0-9, '_' and '-'`);
     if (item.kind === "directory" && (!item.path.startsWith("/") || item.path.split("/").includes("..")))
       throw contract(who, `declares a directory '${item.path}' that is not an absolute path without '..'`);
   }
-  if (req.localMailDomain !== undefined && !DomainName.safeParse(req.localMailDomain).success)
-    throw contract(who, `local mail domain ${JSON.stringify(req.localMailDomain)} is not a domain name`);
 }
 
 /** The option path under which a plugin's options hold `domain`, for messages; falls back to `base`. */
