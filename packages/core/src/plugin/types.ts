@@ -408,7 +408,10 @@ export interface StorageRuntime<Options = unknown> {
  * Input of {@link StorageRuntime.removal}: what {@link StorageRuntimeInput} has, without the current buckets (a prune
  * deletes what is no longer planned) and without the replication factor.
  */
-export type StorageRemovalInput<Options = unknown> = Omit<StorageRuntimeInput<Options>, "buckets" | "replicationFactor">;
+export type StorageRemovalInput<Options = unknown> = Omit<
+  StorageRuntimeInput<Options>,
+  "buckets" | "replicationFactor"
+>;
 
 /**
  * A storage session that deletes removed instances' buckets and keys. Both operations are idempotent: a bucket or key
