@@ -71,11 +71,10 @@ export interface PreflightFacts {
  * protocol does not report trust). It changes nothing.
  *
  * Every program it starts costs the machine CPU in each preflight (about 1–2 ms each: exec, dynamic loading, exit),
- * so it starts few: on a NixOS machine and a root login (or any user in /etc/passwd), `sh`, `readlink`, `df` and
- * `systemctl`; the rest are shell builtins, and it finds `nix` by walking `$PATH` itself rather than in a
- * `$(command -v nix)` subshell. (It used to start ten programs, with `uname` twice, `tail`, `nproc` and `id` twice:
- * about 12.5 ms of CPU per run instead of 7 ms on the benchmark's fake machine; then `id` and the subshell, about
- * 1.8 ms more, dash measured on the fake machine.)
+ * so it starts few: on a NixOS machine and a root login, `sh`, `readlink`, `df` and `systemctl`; the rest are shell
+ * builtins, and it finds `nix` by walking `$PATH` itself rather than in a `$(command -v nix)` subshell. (It used to
+ * start ten programs, with `uname` twice, `tail`, `nproc` and `id` twice: about 12.5 ms of CPU per run instead of
+ * 7 ms on the benchmark's fake machine; then also `id` and that subshell: about 1.5 ms more than now, ~5.5 ms.)
  */
 export const FACTS_SCRIPT = `# fediversity preflight facts (read-only)
 LC_ALL=C; export LC_ALL
