@@ -13,7 +13,8 @@
  * by the facts script: the benchmark warns loudly when the facts script did start it); the benchmark first prints the
  * sshd CPU of one machine's preflight on the plain sshd fixture and on a fake machine. What is left is what a real
  * machine spends too: the SSH connection and the facts script (13 ms of the ~28 ms per machine before the script
- * started 5 programs instead of 10, about 7 ms after; ~18 ms of sshd CPU per machine in all, from ~27). Each run also
+ * started 5 programs instead of 10, about 7 ms after; ~18 ms of sshd CPU per machine in all, from ~27; ~14 ms since
+ * the script starts 4 and the client no longer has sshd prove its host keys after login). Each run also
  * prints the CPU the client, the proxies, the sshd sessions and other processes used, and how many machines the pool
  * had in flight at once, so a ratio above the goal can be told apart from a lack of overlap; the load average at the
  * start and end tells how busy the machine was, and the summary says what share of the cores other processes took

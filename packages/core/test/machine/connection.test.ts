@@ -1,7 +1,8 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +232,57 @@ describe("authentication and reachability", () => {
       expect(requests.map((line) => line.split(" ").at(-1))).toEqual(Array(5).fill("publickey"));
     } finally {
       agent.kill("SIGTERM");
+      await verbose.dispose();
+    }
+  });
+
+  it("signs with RSA and ECDSA identity files (ed25519: the fixture's), and sees an identity file change between connects", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fedi-keys-"));
+    try {
+      for (const [type, bits] of [
+        ["rsa", "2048"],
+        ["ecdsa", "256"],
+        ["ecdsa", "384"],
+      ] as const) {
+        const path = join(dir, `${type}${bits}`);
+        await run("ssh-keygen", ["-q", "-t", type, "-b", bits, "-N", "", "-C", "fedi-test", "-f", path]);
+        await appendFile(join(sshd.rootDir, "authorized_keys"), await readFile(`${path}.pub`));
+        const viaKey = await connect(sshd.target("web1", { identityFile: path }));
+        expect((await viaKey.exec("echo signed")).stdout).toBe("signed\n");
+        await viaKey.close();
+      }
+      // One file, first holding sshd's client key, then other's (which sshd refuses): the second connect uses the new key.
+      const path = join(dir, "changing");
+      await copyFile(sshd.clientKeyPath, path);
+      await (await connect(sshd.target("web1", { identityFile: path }))).close();
+      await copyFile(other.clientKeyPath, path);
+      const refused = await connect(sshd.target("web1", { identityFile: path })).catch((e: unknown) => e);
+      expect(hasErrorCode(refused, "SSH_AUTH_FAILED")).toBe(true);
+      await (await connect(other.target("web2", { identityFile: path }))).close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports an identity file that holds no private key as SSH_AUTH_FAILED", async () => {
+    const error = (await connect(sshd.target("web1", { identityFile: `${sshd.clientKeyPath}.pub` })).catch(
+      (e: unknown) => e,
+    )) as FediError;
+    expect(hasErrorCode(error, "SSH_AUTH_FAILED")).toBe(true);
+    expect(error.message).toContain("Cannot use the SSH key");
+  });
+
+  it("does not ask sshd to prove the host keys it announces (the host key is pinned)", async () => {
+    const verbose = await startSshd({ logLevel: "DEBUG", extraHostKeys: ["ecdsa"] });
+    try {
+      const c = await connect(verbose.target("web1"));
+      expect((await c.exec("echo ok")).stdout).toBe("ok\n");
+      await c.close();
+      await new Promise((r) => setTimeout(r, 200));
+      // ssh2 on its own answers sshd's hostkeys-00@openssh.com with this request (sshd then signs with every key).
+      expect(verbose.logs()).toMatch(/userauth-request for user/);
+      expect(verbose.logs()).not.toMatch(/hostkeys-prove-00@openssh\.com/);
+    } finally {
       await verbose.dispose();
     }
   });

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { arch as nodeArch } from "node:os";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { arch as nodeArch, tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode } from "../../src/errors.js";
@@ -210,11 +211,15 @@ describe("gatherFacts on a real machine over SSH (this Debian host)", () => {
 });
 
 /** Runs FACTS_SCRIPT locally in `shell` (fed on standard input, as over SSH), optionally through a wrapper command. */
-async function runScript(shell: string, wrapper: readonly string[] = []): Promise<string> {
+async function runScript(
+  shell: string,
+  wrapper: readonly string[] = [],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<string> {
   const { spawn } = await import("node:child_process");
   const [command, ...args] = [...wrapper, shell, "-s"];
   return await new Promise((resolve, reject) => {
-    const child = spawn(command!, args, { stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn(command!, args, { stdio: ["pipe", "pipe", "ignore"], ...options });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString("utf8");
@@ -297,13 +302,80 @@ describe("FACTS_SCRIPT in the shells a machine's sh may be (dash: Debian; bash: 
     }
   });
 
-  it.runIf(isRoot)("tells a login user other than root by one id call (as nobody)", async () => {
+  it.runIf(isRoot)("names a login user other than root from /etc/passwd as id -un does (as nobody)", async () => {
     for (const shell of ["dash", "bash"]) {
       const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
       const facts = parseFacts("local", await runScript(shell, nobody));
       expect(facts.user).toBe((await run(nobody[0]!, [...nobody.slice(1), "id", "-un"])).stdout.trim());
       expect(facts.sudo).not.toBe("root");
       expect(facts.sudo).toBeDefined();
+    }
+  });
+
+  it.runIf(isRoot)("asks id for a uid /etc/passwd has no entry for, and names no user when id cannot", async () => {
+    for (const shell of ["dash", "bash"]) {
+      const stranger = ["setpriv", "--reuid=54321", "--regid=54321", "--clear-groups"];
+      // id prints no name either ("uid=54321 gid=54321 groups=54321").
+      expect((await run(stranger[0]!, [...stranger.slice(1), "id"])).stdout).toMatch(/^uid=54321 /);
+      const facts = parseFacts("local", await runScript(shell, stranger));
+      expect(facts.user).toBeUndefined();
+      expect(facts.sudo).not.toBe("root");
+    }
+  });
+
+  it.runIf(isRoot)("takes the name of the first /etc/passwd entry with the uid, as getpwuid does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fedi-facts-passwd-"));
+    try {
+      const passwd = join(dir, "passwd");
+      // Two names for uid 0 (a "toor" alias first), as getpwuid's files backend reads them: the first wins.
+      await writeFile(passwd, "daemon:x:1:1::/:/bin/false\ntoor:x:0:0::/root:/bin/sh\nroot:x:0:0::/root:/bin/sh\n");
+      const swap = 'mount --bind "$FEDI_PASSWD" /etc/passwd && exec "$0" "$@"';
+      const wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", swap];
+      for (const shell of ["dash", "bash"]) {
+        const facts = parseFacts(
+          "local",
+          await runScript(shell, wrapper, { env: { ...process.env, FEDI_PASSWD: passwd } }),
+        );
+        const id = await run("unshare", ["--mount", "--propagation", "private", "sh", "-c", swap, "id", "-un"], {
+          env: { ...process.env, FEDI_PASSWD: passwd },
+        });
+        expect(facts.user).toBe(id.stdout.trim());
+        expect(facts.user).toBe("toor");
+        expect(facts.sudo).toBe("root");
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("finds nix on $PATH as command -v does (an empty entry is the current folder)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fedi-facts-path-"));
+    try {
+      const [notExecutable, folder, found, later] = ["a", "b", "c", "d"].map((d) => join(dir, d));
+      for (const d of [notExecutable, folder, found, later]) await mkdir(d!);
+      await writeFile(join(notExecutable!, "nix"), "#!/bin/sh\necho 'nix (Nix) 1.0'\n", { mode: 0o644 });
+      await mkdir(join(folder!, "nix")); // a folder named nix is no command
+      await writeFile(join(found!, "nix"), "#!/bin/sh\necho 'nix (Nix) 9.9.9'\n", { mode: 0o755 });
+      await writeFile(join(later!, "nix"), "#!/bin/sh\necho 'nix (Nix) 2.0'\n", { mode: 0o755 });
+      const system = "/usr/bin:/bin";
+      const cases: [string, string, string][] = [
+        [`${dir}/none:${notExecutable}:${folder}:${found}:${later}:${system}`, dir, "9.9.9"],
+        [`${later}:${found}:${system}`, dir, "2.0"],
+        // An empty entry: the current folder (here `found`).
+        [`${notExecutable}::${later}:${system}`, found!, "9.9.9"],
+      ];
+      for (const shell of ["dash", "bash"]) {
+        for (const [path, cwd, version] of cases) {
+          const env = { ...process.env, PATH: path };
+          const facts = parseFacts("local", await runScript(shell, [], { cwd, env }));
+          // The nix that command -v names (in that shell, folder and PATH) prints the same version.
+          const viaCommandV = await run(shell, ["-c", '"$(command -v nix)" --version'], { cwd, env });
+          expect(viaCommandV.stdout.trim()).toBe(`nix (Nix) ${version}`);
+          expect(facts.nixVersion).toBe(version);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
