@@ -93,7 +93,10 @@ describe("fedi prune", () => {
         stderr: { write: (t) => void err.push(t) },
         env: { NO_COLOR: "1" },
         cwd: dir,
-        confirm: async (q) => (questions.push(q), answer),
+        confirm: async (q) => {
+          questions.push(q);
+          return answer;
+        },
       };
       const code = await runCli(["prune", "--config", config, "--state", state, "--delete", ...extra], io);
       return { code, stdout: out.join(""), stderr: err.join(""), questions };

@@ -31,6 +31,8 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** How connection attempts are retried on transient failures. Default: see {@link DEFAULT_RETRY}. */
   retry?: RetryOptions;
+  /** Parsed identity keys to reuse between connects (a {@link MachinePool} passes its own). Default: parse each time. */
+  keyCache?: IdentityKeyCache;
 }
 
 /**
@@ -207,21 +209,35 @@ interface Auth {
 }
 
 /**
- * The last key parsed from each identity file, with the file's bytes. ssh2 parses the key file on every connect
- * and turns it into PEM text, which Node parses again for each signature (about 1 ms of CPU for an ECDSA key,
- * against 0.06 ms with a parsed key object): the file is still read on every connect (an edited file is seen), but
- * parsed only when its bytes changed.
+ * Parsed identity keys, by file, with the bytes they were parsed from. ssh2 parses the key file on every connect and
+ * turns it into PEM text, which Node parses again for each signature (about 1 ms of CPU for an ECDSA key, against
+ * 0.06 ms with a parsed key object). With a cache (a {@link MachinePool} keeps one, emptied by `closeAll`), the file is
+ * still read on every connect (an edited file is seen) but parsed only when its bytes changed.
  */
-const parsedKeys = new Map<string, { bytes: Buffer; key: ParsedKey }>();
+export class IdentityKeyCache {
+  readonly #keys = new Map<string, { bytes: Buffer; key: ParsedKey }>();
+
+  /** The key parsed from `bytes` of `path`: cached when the bytes are the same, else parsed (and kept). */
+  parse(path: string, bytes: Buffer): ParsedKey {
+    const cached = this.#keys.get(path);
+    if (cached?.bytes.equals(bytes)) return cached.key;
+    const key = parsePrivateKey(bytes);
+    this.#keys.set(path, { bytes, key });
+    return key;
+  }
+
+  /** Forgets every parsed key. */
+  clear(): void {
+    this.#keys.clear();
+  }
+}
 
 /**
- * Parses the private key `bytes` of `path` for ssh2 (cached, see {@link parsedKeys}), with a `sign` that uses a
+ * Parses the private key `bytes` for ssh2, with a `sign` that uses a
  * Node key object made once instead of the key's PEM text. It signs the same data with the same key and algorithm
  * (`crypto.sign`, as ssh2 does); only the parsing moves out of each signature.
  */
-function parsePrivateKey(path: string, bytes: Buffer): ParsedKey {
-  const cached = parsedKeys.get(path);
-  if (cached?.bytes.equals(bytes)) return cached.key;
+function parsePrivateKey(bytes: Buffer): ParsedKey {
   const parsed = ssh2.utils.parseKey(bytes);
   const first = Array.isArray(parsed) ? parsed[0] : parsed;
   if (first instanceof Error || first === undefined) throw first ?? new Error("no key found");
@@ -242,7 +258,6 @@ function parsePrivateKey(path: string, bytes: Buffer): ParsedKey {
       }
     }) as ParsedKey["sign"];
   }
-  parsedKeys.set(path, { bytes, key });
   return key;
 }
 
@@ -257,7 +272,7 @@ function defaultHash(key: ParsedKey): string | null | undefined {
   return typeof value === "string" || value === null ? value : undefined;
 }
 
-async function loadAuth(target: SshTarget): Promise<Auth> {
+async function loadAuth(target: SshTarget, keys: IdentityKeyCache | undefined): Promise<Auth> {
   const auth: Auth = {};
   if (target.identityFile) {
     let bytes: Buffer;
@@ -275,7 +290,7 @@ async function loadAuth(target: SshTarget): Promise<Auth> {
       );
     }
     try {
-      auth.key = parsePrivateKey(target.identityFile, bytes);
+      auth.key = keys ? keys.parse(target.identityFile, bytes) : parsePrivateKey(bytes);
     } catch (cause) {
       throw new FediError(
         "SSH_AUTH_FAILED",
@@ -322,7 +337,7 @@ export async function connectOnce(
 ): Promise<SshConnection> {
   const pinned = parseOpenSshPublicKey(target.hostPublicKey, `machine "${target.machine}": ssh.hostPublicKey`);
   if (options.signal?.aborted) throw cancelledError(`Connecting to ${describeTarget(target)}`);
-  const auth = await loadAuth(target);
+  const auth = await loadAuth(target, options.keyCache);
   emitMachineEvent(options.onEvent, {
     type: "connecting",
     machine: target.machine,

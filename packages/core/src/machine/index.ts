@@ -26,7 +26,7 @@ export {
   type WriteHardwareConfigOptions,
   writeHardwareConfig,
 } from "./adopt/index.js";
-export { type ConnectOptions, connect, connectOnce, SshConnection } from "./connection.js";
+export { type ConnectOptions, connect, connectOnce, IdentityKeyCache, SshConnection } from "./connection.js";
 export type { MachineEvent, MachineEventListener } from "./events.js";
 export type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
 export { sudoCommand } from "./exec.js";

@@ -1,4 +1,4 @@
-import { type ConnectOptions, connectOnce, type SshConnection } from "./connection.js";
+import { type ConnectOptions, connectOnce, IdentityKeyCache, type SshConnection } from "./connection.js";
 import type { MachineEventListener } from "./events.js";
 import type { ExecCheckedOptions, ExecOptions, ExecResult } from "./exec.js";
 import { ConcurrencyLimiter } from "./limiter.js";
@@ -65,6 +65,8 @@ export class MachinePool {
   readonly #limiter: ConcurrencyLimiter;
   readonly #probeLimiter: ConcurrencyLimiter;
   readonly #connections = new Map<string, Promise<SshConnection>>();
+  /** Identity keys parsed once for all connections of the pool (see {@link IdentityKeyCache}). */
+  readonly #keys = new IdentityKeyCache();
 
   /** @param options - Concurrency, retry policy and progress listener. */
   constructor(options: MachinePoolOptions = {}) {
@@ -102,7 +104,7 @@ export class MachinePool {
 
   /** Connect options of shared connections (no caller's signal: one caller's abort must not fail the others). */
   #connectOptions(): ConnectOptions {
-    const options: ConnectOptions = {};
+    const options: ConnectOptions = { keyCache: this.#keys };
     if (this.#options.onEvent) options.onEvent = this.#options.onEvent;
     if (this.#options.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.#options.connectTimeoutMs;
     if (this.#options.keepaliveIntervalMs !== undefined)
@@ -236,10 +238,11 @@ export class MachinePool {
     }).then((conn) => conn.openTunnel(options));
   }
 
-  /** Closes every connection (and the tunnels through them). The pool can be used again afterwards. */
+  /** Closes every connection (and the tunnels through them) and forgets the parsed keys. The pool can be used again. */
   async closeAll(): Promise<void> {
     const pending = [...this.#connections.values()];
     this.#connections.clear();
+    this.#keys.clear();
     await Promise.all(pending.map((opening) => opening.then((conn) => conn.close()).catch(() => {})));
   }
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FediError, hasErrorCode } from "../../src/errors.js";
 import {
   connect,
+  IdentityKeyCache,
   keyscan,
   type MachineEvent,
   MachinePool,
@@ -252,13 +253,18 @@ describe("authentication and reachability", () => {
         await viaKey.close();
       }
       // One file, first holding sshd's client key, then other's (which sshd refuses): the second connect uses the new key.
+      // Through one key cache, as a MachinePool connects: it parses once per file contents.
+      const keyCache = new IdentityKeyCache();
       const path = join(dir, "changing");
       await copyFile(sshd.clientKeyPath, path);
-      await (await connect(sshd.target("web1", { identityFile: path }))).close();
+      await (await connect(sshd.target("web1", { identityFile: path }), { keyCache })).close();
+      const first = keyCache.parse(path, await readFile(path));
+      expect(keyCache.parse(path, await readFile(path))).toBe(first);
       await copyFile(other.clientKeyPath, path);
-      const refused = await connect(sshd.target("web1", { identityFile: path })).catch((e: unknown) => e);
+      const refused = await connect(sshd.target("web1", { identityFile: path }), { keyCache }).catch((e: unknown) => e);
       expect(hasErrorCode(refused, "SSH_AUTH_FAILED")).toBe(true);
-      await (await connect(other.target("web2", { identityFile: path }))).close();
+      expect(keyCache.parse(path, await readFile(path))).not.toBe(first);
+      await (await connect(other.target("web2", { identityFile: path }), { keyCache })).close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -50,8 +50,14 @@ function removableStorage(existing: { buckets: Set<string>; keys: Set<string> })
         log.push(`tunnel: ${answer} (token ${token.length} chars)`);
         const drop = (set: Set<string>, name: string) => (set.delete(name) ? "deleted" : "absent");
         return {
-          deleteBucket: async (name) => (log.push(`bucket ${name}`), drop(existing.buckets, name)),
-          deleteKey: async (name) => (log.push(`key ${name}`), drop(existing.keys, name)),
+          deleteBucket: async (name) => {
+            log.push(`bucket ${name}`);
+            return drop(existing.buckets, name);
+          },
+          deleteKey: async (name) => {
+            log.push(`key ${name}`);
+            return drop(existing.keys, name);
+          },
           close: async () => {
             log.push("close");
             await tunnel.close();
