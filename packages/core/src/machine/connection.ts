@@ -410,6 +410,9 @@ export async function connectOnce(
         },
       });
       skipHostKeysProof(client);
+      // SSH's messages here are small requests and answers: without TCP_NODELAY, Nagle's algorithm holds a message
+      // back until the previous one is acknowledged, and the machine's delayed ACK makes that up to 40 ms.
+      client.once("connect", () => client.setNoDelay(true));
     } catch (cause) {
       fail(
         new FediError(
