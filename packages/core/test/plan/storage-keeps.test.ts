@@ -9,13 +9,13 @@ import {
   createPlan,
   createRegistry,
   defineStorage,
-  type FediError,
   type Plan,
   planChanges,
   planPrune,
   StateStore,
   stateFromPlan,
 } from "../../src/index.js";
+import { errorOf } from "../fixtures/errors.js";
 import { machine, testPlugins, toyStorage } from "../fixtures/plugins.js";
 
 const KEEPS = [
@@ -45,15 +45,6 @@ function spec(stores: string[]): any {
 
 const applied = (plan: Plan, previous?: ReturnType<typeof stateFromPlan>) =>
   stateFromPlan(plan, previous, new Date("2026-01-01T00:00:00Z"));
-
-function errorOf(fn: () => unknown): FediError {
-  try {
-    fn();
-  } catch (e) {
-    return e as FediError;
-  }
-  throw new Error("expected an error");
-}
 
 let dir: string;
 beforeEach(async () => {

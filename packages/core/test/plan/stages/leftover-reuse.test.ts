@@ -5,9 +5,9 @@ import {
   createPlanFromUnknown,
   createRegistry,
   defineService,
-  type FediError,
   stateFromPlan,
 } from "../../../src/index.js";
+import { errorOf } from "../../fixtures/errors.js";
 import { machine, testPlugins } from "../../fixtures/plugins.js";
 
 /** A service with nixpkgs-like fixed database name, whatever the instance is called. */
@@ -33,15 +33,6 @@ const spec = (services: unknown[]) => ({
   services,
 });
 const applied = (plan: ReturnType<typeof createPlan>, prev?: any) => stateFromPlan(plan, prev, new Date(0));
-
-function errorOf(fn: () => unknown): FediError {
-  try {
-    fn();
-  } catch (e) {
-    return e as FediError;
-  }
-  throw new Error("expected an error");
-}
 
 /** The state after an instance was applied, then removed (its leftovers recorded). */
 function afterRemoval(services: unknown[]) {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPlan, createRegistry, defineStorage, type FediError, stateFromPlan } from "../../../src/index.js";
+import { createPlan, createRegistry, defineStorage, stateFromPlan } from "../../../src/index.js";
+import { errorOf } from "../../fixtures/errors.js";
 import { machine, testPlugins, toyStorage } from "../../fixtures/plugins.js";
 import { registry, twoMachines } from "./spec.js";
 
 const applied = (plan: ReturnType<typeof createPlan>) => stateFromPlan(plan, undefined, new Date(0));
-
-function errorOf(fn: () => unknown): FediError {
-  try {
-    fn();
-  } catch (e) {
-    return e as FediError;
-  }
-  throw new Error("expected an error");
-}
 
 /** The toy storage, but its replication factor comes from the options (as Garage's does). */
 const copies = defineStorage({
