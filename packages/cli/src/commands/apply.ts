@@ -1,4 +1,4 @@
-import { FediError } from "@fediversity/core";
+import { FediError, type PlanDiff } from "@fediversity/core";
 import { EXIT } from "../terminal/global-options.js";
 import { formatDuration } from "../terminal/progress.js";
 import {
@@ -68,13 +68,7 @@ export const applyCommand: Command = {
         signal: abort.signal,
         confirm: async (p) => {
           if (ctx.flags.yes === true) return true;
-          const what = [
-            ...p.diff.removed.map(
-              (r) => `remove ${r.instance} from ${r.machine} (its data, buckets, key and secrets stay)`,
-            ),
-            ...p.diff.moved.map((m) => `move ${m.instance} from ${m.from} to ${m.to} (${m.reason})`),
-            ...p.diff.storageChanges.map((c) => `change the storage nodes: ${c.note}`),
-          ];
+          const what = confirmationItems(p.diff);
           if (!ctx.io.confirm) {
             throw new FediError("USAGE", `This apply would ${what.join("; ")}.`, {
               hint: "Run it in a terminal to confirm, or pass --yes.",
@@ -108,3 +102,25 @@ export const applyCommand: Command = {
     }
   },
 };
+
+/**
+ * What an apply asks about, one line per change: removed instances (their data stays), moves, and storage node
+ * changes with the directories a dropped node keeps until `fedi prune --storage-node` deletes them.
+ */
+export function confirmationItems(diff: PlanDiff): string[] {
+  return [
+    ...diff.removed.map(
+      (r) =>
+        `remove ${r.instance} from ${r.machine} (its data, buckets, key and secrets stay until fedi prune deletes them)`,
+    ),
+    ...diff.moved.map((m) => `move ${m.instance} from ${m.from} to ${m.to} (${m.reason})`),
+    ...diff.storageChanges.map(
+      (c) =>
+        `change the storage nodes: ${c.note}${
+          c.leftovers?.length
+            ? ` (stays on ${c.machine} until \`fedi prune --storage-node ${c.machine}\`: ${c.leftovers.map((l) => (l.durable?.kind === "directory" ? l.durable.path : l.name)).join(", ")})`
+            : ""
+        }`,
+    ),
+  ];
+}
