@@ -215,13 +215,16 @@ interface Auth {
  * still read on every connect (an edited file is seen) but parsed only when its bytes changed.
  */
 export class IdentityKeyCache {
-  readonly #keys = new Map<string, { bytes: Buffer; key: ParsedKey }>();
+  readonly #keys = new Map<string, { bytes: Buffer; key: unknown }>();
 
-  /** The key parsed from `bytes` of `path`: cached when the bytes are the same, else parsed (and kept). */
-  parse(path: string, bytes: Buffer): ParsedKey {
+  /**
+   * The key `parse` made of `bytes` of `path`: the cached one when the bytes are the same as last time, else parsed
+   * now (and kept). The connection code passes its ssh2 key parser.
+   */
+  parse<Key>(path: string, bytes: Buffer, parse: (bytes: Buffer) => Key): Key {
     const cached = this.#keys.get(path);
-    if (cached?.bytes.equals(bytes)) return cached.key;
-    const key = parsePrivateKey(bytes);
+    if (cached?.bytes.equals(bytes)) return cached.key as Key;
+    const key = parse(bytes);
     this.#keys.set(path, { bytes, key });
     return key;
   }
@@ -290,7 +293,7 @@ async function loadAuth(target: SshTarget, keys: IdentityKeyCache | undefined): 
       );
     }
     try {
-      auth.key = keys ? keys.parse(target.identityFile, bytes) : parsePrivateKey(bytes);
+      auth.key = keys ? keys.parse(target.identityFile, bytes, parsePrivateKey) : parsePrivateKey(bytes);
     } catch (cause) {
       throw new FediError(
         "SSH_AUTH_FAILED",

@@ -258,12 +258,12 @@ describe("authentication and reachability", () => {
       const path = join(dir, "changing");
       await copyFile(sshd.clientKeyPath, path);
       await (await connect(sshd.target("web1", { identityFile: path }), { keyCache })).close();
-      const first = keyCache.parse(path, await readFile(path));
-      expect(keyCache.parse(path, await readFile(path))).toBe(first);
+      const first = keyCache.parse(path, await readFile(path), () => ({}));
+      expect(keyCache.parse(path, await readFile(path), () => ({}))).toBe(first);
       await copyFile(other.clientKeyPath, path);
       const refused = await connect(sshd.target("web1", { identityFile: path }), { keyCache }).catch((e: unknown) => e);
       expect(hasErrorCode(refused, "SSH_AUTH_FAILED")).toBe(true);
-      expect(keyCache.parse(path, await readFile(path))).not.toBe(first);
+      expect(keyCache.parse(path, await readFile(path), () => ({}))).not.toBe(first);
       await (await connect(other.target("web2", { identityFile: path }), { keyCache })).close();
     } finally {
       await rm(dir, { recursive: true, force: true });
